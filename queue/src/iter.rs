@@ -1,0 +1,127 @@
+//! Iterators over a queue's values: blocking (`Iter`, `IntoIter`) and
+//! non-blocking (`TryIter`).
+
+use std::fmt;
+use std::iter::FusedIterator;
+
+use crate::handles::Consumer;
+use crate::queue::Queue;
+
+/// A blocking iterator over a queue: pops until the queue is closed and
+/// drained. Made by [`Queue::iter`], [`Consumer::iter`] or `&consumer` in a
+/// `for` loop.
+///
+/// # Examples
+///
+/// ```
+/// let q = ringq::Queue::new(2);
+/// q.push('x').unwrap();
+/// q.close();
+/// let mut it = q.iter();
+/// assert_eq!(it.next(), Some('x'));
+/// assert_eq!(it.next(), None);
+/// ```
+pub struct Iter<'a, T> {
+    queue: &'a Queue<T>,
+}
+
+impl<'a, T> Iter<'a, T> {
+    pub(crate) fn new(queue: &'a Queue<T>) -> Iter<'a, T> {
+        Iter { queue }
+    }
+}
+
+impl<T> Iterator for Iter<'_, T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        self.queue.pop().ok()
+    }
+}
+
+// Once `pop` reports closed-and-drained it always will: pushes fail after
+// close, so nothing new can arrive.
+impl<T> FusedIterator for Iter<'_, T> {}
+
+impl<T> fmt::Debug for Iter<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Iter").field("queue", self.queue).finish()
+    }
+}
+
+/// A non-blocking iterator over a queue: yields what can be popped now. Made
+/// by [`Queue::try_iter`] or [`Consumer::try_iter`].
+///
+/// It is not fused: after it returns `None` (queue empty), a later `next`
+/// may find new values.
+///
+/// # Examples
+///
+/// ```
+/// let q = ringq::Queue::new(4);
+/// q.push(1).unwrap();
+/// assert_eq!(q.try_iter().count(), 1);
+/// ```
+pub struct TryIter<'a, T> {
+    queue: &'a Queue<T>,
+}
+
+impl<'a, T> TryIter<'a, T> {
+    pub(crate) fn new(queue: &'a Queue<T>) -> TryIter<'a, T> {
+        TryIter { queue }
+    }
+}
+
+impl<T> Iterator for TryIter<'_, T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        self.queue.try_pop().ok()
+    }
+}
+
+impl<T> fmt::Debug for TryIter<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TryIter")
+            .field("queue", self.queue)
+            .finish()
+    }
+}
+
+/// An owning blocking iterator: the [`Consumer`] moved into a `for` loop.
+///
+/// # Examples
+///
+/// ```
+/// let (tx, rx) = ringq::bounded(4);
+/// tx.push(1).unwrap();
+/// drop(tx); // the last producer closes the queue
+/// assert_eq!(rx.into_iter().collect::<Vec<_>>(), [1]);
+/// ```
+pub struct IntoIter<T> {
+    consumer: Consumer<T>,
+}
+
+impl<T> IntoIter<T> {
+    pub(crate) fn new(consumer: Consumer<T>) -> IntoIter<T> {
+        IntoIter { consumer }
+    }
+}
+
+impl<T> Iterator for IntoIter<T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        self.consumer.pop().ok()
+    }
+}
+
+impl<T> FusedIterator for IntoIter<T> {}
+
+impl<T> fmt::Debug for IntoIter<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IntoIter")
+            .field("consumer", &self.consumer)
+            .finish()
+    }
+}

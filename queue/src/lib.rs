@@ -1,0 +1,85 @@
+//! A lock-free, bounded, multi-producer multi-consumer ring-buffer queue with
+//! parking, Go-style close/drain, timeouts and cancellation.
+//!
+//! * [`Queue`]: the shared ring. `try_push`/`try_pop`/`force_push` never block
+//!   and never allocate; `push`/`pop` spin briefly, yield, then park.
+//! * [`bounded`]: [`Producer`]/[`Consumer`] handles over one queue; dropping
+//!   the last handle of either side closes it.
+//! * Close works like Go's `close` + `range`: after [`Queue::close`] pushes
+//!   fail and hand their value back, pops drain what is queued and then report
+//!   closed.
+//! * Timeouts (`*_timeout`, `*_deadline`) and [`CancelToken`]s end a blocked
+//!   call without losing or duplicating a value: a push that reports failure
+//!   did not enqueue, a pop that reports failure took nothing.
+//!
+//! # Examples
+//!
+//! ```
+//! use ringq::{bounded, CancelToken, PopCancelError};
+//! use std::thread;
+//!
+//! let (tx, rx) = bounded::<u64>(64);
+//! let workers: Vec<_> = (0..2)
+//!     .map(|_| {
+//!         let rx = rx.clone();
+//!         thread::spawn(move || rx.iter().map(|v| v * v).sum::<u64>())
+//!     })
+//!     .collect();
+//! drop(rx);
+//! for i in 0..1000 {
+//!     tx.push(i).unwrap();
+//! }
+//! drop(tx); // closes: the workers drain and stop
+//! let total: u64 = workers.into_iter().map(|w| w.join().unwrap()).sum();
+//! assert_eq!(total, (0..1000u64).map(|v| v * v).sum());
+//!
+//! // Cancellation: a blocked pop returns when its token fires.
+//! let (_tx, rx) = bounded::<u8>(1);
+//! let token = CancelToken::new();
+//! token.cancel();
+//! assert_eq!(rx.pop_cancellable(&token), Err(PopCancelError::Cancelled));
+//! ```
+//!
+//! # Model checking with loom
+//!
+//! Every atomic, cell, lock, park/unpark and spin in this crate goes through
+//! one internal shim that switches to [loom](https://docs.rs/loom) under
+//! `--cfg loom`. A crate that runs `RUSTFLAGS="--cfg loom" cargo test` over
+//! its own code gets ringq's real algorithm inside its models. Under loom
+//! there is no clock: a timed call that would block makes one more full
+//! attempt and then times out.
+//!
+//! # Misuse
+//!
+//! | misuse | what happens |
+//! |---|---|
+//! | capacity 0 or above [`MAX_CAPACITY`], or unallocatable | `try_new`/`try_bounded`: [`CapacityError`]; `new`/`bounded`: a panic saying which |
+//! | push after close | `Err` with the value handed back |
+//! | pop after close and drain | `Err(Closed)`, every time |
+//! | `close` twice, `cancel` twice | no effect (`close` returns `false`) |
+
+#![deny(unsafe_op_in_unsafe_fn, missing_docs, missing_debug_implementations)]
+#![warn(clippy::undocumented_unsafe_blocks)]
+
+mod cancel;
+mod error;
+mod handles;
+mod iter;
+mod queue;
+mod ring;
+mod slot;
+mod sync;
+mod wait;
+
+pub use crate::cancel::CancelToken;
+pub use crate::error::{
+    CapacityError, PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError,
+    PushTimeoutError, TryPopError, TryPushError,
+};
+pub use crate::handles::{bounded, try_bounded, Consumer, Producer};
+pub use crate::iter::{IntoIter, Iter, TryIter};
+pub use crate::queue::Queue;
+pub use crate::ring::MAX_CAPACITY;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,687 @@
+//! `Queue<T>`: the ring plus the two waiter lists, and every public operation.
+
+use std::fmt;
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
+
+use crossbeam_utils::CachePadded;
+
+use crate::cancel::CancelToken;
+use crate::error::{
+    CapacityError, PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError,
+    PushTimeoutError, TryPopError, TryPushError,
+};
+use crate::iter::{Iter, TryIter};
+use crate::ring::Ring;
+use crate::wait::{block, Until, Waker};
+
+/// A bounded multi-producer multi-consumer queue.
+///
+/// Values go in at the tail and come out at the head in FIFO order (per
+/// producer: values one thread pushes come out in the order it pushed them).
+/// The non-blocking calls (`try_push`, `try_pop`, `force_push`) are lock-free
+/// and never allocate. The blocking calls spin briefly, then yield, then park
+/// the thread until they can complete, the queue is closed, their deadline
+/// passes or their [`CancelToken`] fires.
+///
+/// Share it by reference (for example with [`std::thread::scope`]) or in an
+/// `Arc`; or use [`bounded`](crate::bounded) for `Producer`/`Consumer` handles
+/// that close the queue when the last one of a side is dropped.
+///
+/// **Close** works like Go's `close` + `range`: after [`close`](Queue::close)
+/// every push fails and hands its value back, while pops still return every
+/// value pushed before the close, then report `Closed`.
+///
+/// # Examples
+///
+/// ```
+/// use ringq::Queue;
+/// use std::thread;
+///
+/// let q = Queue::new(16);
+/// let sum: u64 = thread::scope(|s| {
+///     s.spawn(|| {
+///         for i in 1..=100 {
+///             q.push(i).unwrap(); // blocks while full
+///         }
+///         q.close();
+///     });
+///     q.iter().sum() // pops until closed and drained
+/// });
+/// assert_eq!(sum, 5050);
+/// ```
+pub struct Queue<T> {
+    ring: Ring<T>,
+    /// Threads parked in a push, waiting for room.
+    pushers: CachePadded<Waker>,
+    /// Threads parked in a pop, waiting for a value.
+    poppers: CachePadded<Waker>,
+}
+
+/// Maps an `attempt` result to the blocking loop's control flow.
+#[inline]
+fn push_step<T>(result: Result<(), TryPushError<T>>) -> ControlFlow<Result<(), T>, T> {
+    match result {
+        Ok(()) => ControlFlow::Break(Ok(())),
+        Err(TryPushError::Closed(v)) => ControlFlow::Break(Err(v)),
+        Err(TryPushError::Full(v)) => ControlFlow::Continue(v),
+    }
+}
+
+#[inline]
+fn pop_step<T>(result: Result<T, TryPopError>) -> ControlFlow<Option<T>, ()> {
+    match result {
+        Ok(v) => ControlFlow::Break(Some(v)),
+        Err(TryPopError::Closed) => ControlFlow::Break(None),
+        Err(TryPopError::Empty) => ControlFlow::Continue(()),
+    }
+}
+
+/// How a blocking push ended when it did not succeed.
+enum PushFail<T> {
+    Closed(T),
+    /// Timed out or cancelled, whichever the caller's `Until` allows.
+    Stopped(T),
+}
+
+/// How a blocking pop ended when it did not succeed.
+enum PopFail {
+    Closed,
+    /// Timed out or cancelled, whichever the caller's `Until` allows.
+    Stopped,
+}
+
+/// `now + timeout`, or no deadline when that overflows `Instant` (a timeout
+/// that long is "forever").
+fn deadline_after(timeout: Duration) -> Option<Instant> {
+    Instant::now().checked_add(timeout)
+}
+
+impl<T> Queue<T> {
+    /// Creates a queue that holds up to `capacity` values.
+    ///
+    /// # Panics
+    ///
+    /// If `capacity` is 0, above [`MAX_CAPACITY`](crate::MAX_CAPACITY), or
+    /// its slots cannot be allocated. Use [`Queue::try_new`] to get an error
+    /// instead.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let q = ringq::Queue::<String>::new(8);
+    /// assert_eq!(q.capacity(), 8);
+    /// ```
+    #[track_caller]
+    pub fn new(capacity: usize) -> Queue<T> {
+        match Queue::try_new(capacity) {
+            Ok(q) => q,
+            Err(e) => panic!("ringq::Queue::new: {e}"),
+        }
+    }
+
+    /// Creates a queue that holds up to `capacity` values, or says why it
+    /// cannot.
+    ///
+    /// # Errors
+    ///
+    /// [`CapacityError`] if `capacity` is 0, above
+    /// [`MAX_CAPACITY`](crate::MAX_CAPACITY), or its slots cannot be
+    /// allocated. Never aborts on allocation failure.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::Queue;
+    ///
+    /// assert!(Queue::<u8>::try_new(1).is_ok());
+    /// assert!(Queue::<u8>::try_new(0).is_err());
+    /// assert!(Queue::<u8>::try_new(ringq::MAX_CAPACITY + 1).is_err());
+    /// ```
+    pub fn try_new(capacity: usize) -> Result<Queue<T>, CapacityError> {
+        Queue::try_new_near_wrap(capacity, 0)
+    }
+
+    /// Like `try_new`, with the position counters starting
+    /// `laps_before_wrap` laps below their wrap-around point (0: at 0).
+    fn try_new_near_wrap(
+        capacity: usize,
+        laps_before_wrap: usize,
+    ) -> Result<Queue<T>, CapacityError> {
+        Ok(Queue {
+            ring: Ring::try_new(capacity, laps_before_wrap)?,
+            pushers: CachePadded::new(Waker::new()),
+            poppers: CachePadded::new(Waker::new()),
+        })
+    }
+
+    /// A queue whose counters wrap round `usize` within the first few laps.
+    #[cfg(test)]
+    pub(crate) fn new_near_wrap(capacity: usize) -> Queue<T> {
+        Queue::try_new_near_wrap(capacity, 2).expect("test capacity")
+    }
+
+    /// The most values the queue can hold.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(ringq::Queue::<()>::new(3).capacity(), 3);
+    /// ```
+    #[inline]
+    pub fn capacity(&self) -> usize {
+        self.ring.capacity()
+    }
+
+    /// The number of values in the queue.
+    ///
+    /// Other threads may change it before the caller looks at the result, so
+    /// use it for monitoring, not to decide whether a push will succeed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let q = ringq::Queue::new(3);
+    /// q.push(1).unwrap();
+    /// q.push(2).unwrap();
+    /// assert_eq!(q.len(), 2);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.ring.len()
+    }
+
+    /// Whether the queue holds no values (racy, like [`Queue::len`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let q = ringq::Queue::new(3);
+    /// assert!(q.is_empty());
+    /// q.push(1).unwrap();
+    /// assert!(!q.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether the queue holds `capacity()` values (racy, like
+    /// [`Queue::len`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let q = ringq::Queue::new(1);
+    /// q.push(1).unwrap();
+    /// assert!(q.is_full());
+    /// ```
+    pub fn is_full(&self) -> bool {
+        self.len() == self.capacity()
+    }
+
+    /// Whether [`Queue::close`] has been called. Once `true`, it stays `true`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let q = ringq::Queue::<u8>::new(1);
+    /// assert!(!q.is_closed());
+    /// q.close();
+    /// assert!(q.is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.ring.is_closed()
+    }
+
+    /// Closes the queue: from now on every push fails and hands its value
+    /// back, while pops drain what is queued and then report `Closed`. Wakes
+    /// every parked thread. Returns `true` if this call closed it, `false` if
+    /// it was already closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::{PopError, PushError, Queue};
+    ///
+    /// let q = Queue::new(4);
+    /// q.push(1).unwrap();
+    /// assert!(q.close());
+    /// assert!(!q.close()); // idempotent
+    /// assert_eq!(q.push(2), Err(PushError(2)));
+    /// assert_eq!(q.pop(), Ok(1));
+    /// assert_eq!(q.pop(), Err(PopError));
+    /// ```
+    pub fn close(&self) -> bool {
+        if !self.ring.close() {
+            return false;
+        }
+        self.pushers.notify_all();
+        self.poppers.notify_all();
+        true
+    }
+
+    /// Pushes `value` if there is room, without blocking.
+    ///
+    /// # Errors
+    ///
+    /// [`TryPushError::Full`] if the queue is full, [`TryPushError::Closed`]
+    /// if it is closed; either way the value comes back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::{Queue, TryPushError};
+    ///
+    /// let q = Queue::new(1);
+    /// assert_eq!(q.try_push(1), Ok(()));
+    /// assert_eq!(q.try_push(2), Err(TryPushError::Full(2)));
+    /// ```
+    #[inline]
+    pub fn try_push(&self, value: T) -> Result<(), TryPushError<T>> {
+        self.ring.try_push(value)?;
+        self.poppers.notify_one();
+        Ok(())
+    }
+
+    /// Pushes `value`, blocking while the queue is full.
+    ///
+    /// # Errors
+    ///
+    /// [`PushError`] with the value if the queue is closed (before the call,
+    /// or while it waits).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::Queue;
+    /// use std::thread;
+    ///
+    /// let q = Queue::new(1);
+    /// q.push(1).unwrap();
+    /// thread::scope(|s| {
+    ///     s.spawn(|| q.push(2).unwrap()); // waits for room
+    ///     assert_eq!(q.pop(), Ok(1));
+    /// });
+    /// assert_eq!(q.pop(), Ok(2));
+    /// ```
+    #[inline]
+    pub fn push(&self, value: T) -> Result<(), PushError<T>> {
+        match self.ring.try_push(value) {
+            Ok(()) => {
+                self.poppers.notify_one();
+                Ok(())
+            }
+            Err(TryPushError::Closed(v)) => Err(PushError(v)),
+            Err(TryPushError::Full(v)) => match self.push_slow(v, Until::FOREVER) {
+                Ok(()) => Ok(()),
+                Err(PushFail::Closed(v) | PushFail::Stopped(v)) => Err(PushError(v)),
+            },
+        }
+    }
+
+    /// Pushes `value`, blocking while the queue is full for at most
+    /// `timeout`.
+    ///
+    /// Under `--cfg loom` there is no clock: a timed push that finds the
+    /// queue full makes one more full attempt and then times out.
+    ///
+    /// # Errors
+    ///
+    /// [`PushTimeoutError::Timeout`] if the queue stayed full,
+    /// [`PushTimeoutError::Closed`] if it is closed; either way the value
+    /// comes back and was not enqueued.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::{PushTimeoutError, Queue};
+    /// use std::time::Duration;
+    ///
+    /// let q = Queue::new(1);
+    /// assert_eq!(q.push_timeout(1, Duration::from_secs(1)), Ok(()));
+    /// assert_eq!(
+    ///     q.push_timeout(2, Duration::from_millis(5)),
+    ///     Err(PushTimeoutError::Timeout(2))
+    /// );
+    /// ```
+    pub fn push_timeout(&self, value: T, timeout: Duration) -> Result<(), PushTimeoutError<T>> {
+        self.push_until(value, deadline_after(timeout))
+    }
+
+    /// Pushes `value`, blocking while the queue is full until `deadline` at
+    /// the latest. A deadline in the past still tries once.
+    ///
+    /// # Errors
+    ///
+    /// As [`Queue::push_timeout`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::{PushTimeoutError, Queue};
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let q = Queue::new(1);
+    /// let deadline = Instant::now() + Duration::from_millis(5);
+    /// assert_eq!(q.push_deadline('a', deadline), Ok(()));
+    /// assert_eq!(q.push_deadline('b', deadline), Err(PushTimeoutError::Timeout('b')));
+    /// ```
+    pub fn push_deadline(&self, value: T, deadline: Instant) -> Result<(), PushTimeoutError<T>> {
+        self.push_until(value, Some(deadline))
+    }
+
+    fn push_until(&self, value: T, deadline: Option<Instant>) -> Result<(), PushTimeoutError<T>> {
+        let until = Until {
+            deadline,
+            token: None,
+        };
+        match self.try_push(value) {
+            Ok(()) => Ok(()),
+            Err(TryPushError::Closed(v)) => Err(PushTimeoutError::Closed(v)),
+            Err(TryPushError::Full(v)) => match self.push_slow(v, until) {
+                Ok(()) => Ok(()),
+                Err(PushFail::Closed(v)) => Err(PushTimeoutError::Closed(v)),
+                Err(PushFail::Stopped(v)) => Err(PushTimeoutError::Timeout(v)),
+            },
+        }
+    }
+
+    /// Pushes `value`, blocking while the queue is full until `token` is
+    /// cancelled.
+    ///
+    /// A token already cancelled at call time returns `Cancelled` without
+    /// touching the queue. A token cancelled while the call waits makes it
+    /// return promptly, unless the push completed first.
+    ///
+    /// # Errors
+    ///
+    /// [`PushCancelError::Cancelled`] if the token fired first (the value was
+    /// not enqueued), [`PushCancelError::Closed`] if the queue is closed;
+    /// either way the value comes back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::{CancelToken, PushCancelError, Queue};
+    /// use std::thread;
+    ///
+    /// let q = Queue::new(1);
+    /// q.push(0).unwrap();
+    /// let token = CancelToken::new();
+    /// thread::scope(|s| {
+    ///     let blocked = s.spawn(|| q.push_cancellable(1, &token));
+    ///     token.cancel();
+    ///     assert_eq!(blocked.join().unwrap(), Err(PushCancelError::Cancelled(1)));
+    /// });
+    /// assert_eq!(q.len(), 1);
+    /// ```
+    pub fn push_cancellable(
+        &self,
+        value: T,
+        token: &CancelToken,
+    ) -> Result<(), PushCancelError<T>> {
+        if token.is_cancelled() {
+            return Err(PushCancelError::Cancelled(value));
+        }
+        let until = Until {
+            deadline: None,
+            token: Some(token),
+        };
+        match self.try_push(value) {
+            Ok(()) => Ok(()),
+            Err(TryPushError::Closed(v)) => Err(PushCancelError::Closed(v)),
+            Err(TryPushError::Full(v)) => match self.push_slow(v, until) {
+                Ok(()) => Ok(()),
+                Err(PushFail::Closed(v)) => Err(PushCancelError::Closed(v)),
+                Err(PushFail::Stopped(v)) => Err(PushCancelError::Cancelled(v)),
+            },
+        }
+    }
+
+    /// The blocking part of every push: `value` did not fit on the first try.
+    #[cold]
+    fn push_slow(&self, value: T, until: Until<'_>) -> Result<(), PushFail<T>> {
+        match block(&self.pushers, value, until, |v| push_step(self.try_push(v))) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(v)) => Err(PushFail::Closed(v)),
+            Err((_, v)) => Err(PushFail::Stopped(v)),
+        }
+    }
+
+    /// Pushes `value` without blocking; if the queue is full, the oldest value
+    /// is removed to make room and returned (a ring buffer that overwrites).
+    ///
+    /// # Errors
+    ///
+    /// [`PushError`] with the value if the queue is closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let q = ringq::Queue::new(2);
+    /// assert_eq!(q.force_push(1), Ok(None));
+    /// assert_eq!(q.force_push(2), Ok(None));
+    /// assert_eq!(q.force_push(3), Ok(Some(1))); // 1 was displaced
+    /// assert_eq!(q.pop(), Ok(2));
+    /// assert_eq!(q.pop(), Ok(3));
+    /// ```
+    pub fn force_push(&self, value: T) -> Result<Option<T>, PushError<T>> {
+        let displaced = self.ring.force_push(value).map_err(PushError)?;
+        // A value went in either way; wake a popper if one is parked.
+        self.poppers.notify_one();
+        Ok(displaced)
+    }
+
+    /// Pops the oldest value if there is one, without blocking.
+    ///
+    /// # Errors
+    ///
+    /// [`TryPopError::Empty`] if the queue is empty and open,
+    /// [`TryPopError::Closed`] if it is closed and drained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::{Queue, TryPopError};
+    ///
+    /// let q = Queue::new(2);
+    /// q.push(7).unwrap();
+    /// assert_eq!(q.try_pop(), Ok(7));
+    /// assert_eq!(q.try_pop(), Err(TryPopError::Empty));
+    /// ```
+    #[inline]
+    pub fn try_pop(&self) -> Result<T, TryPopError> {
+        let value = self.ring.try_pop()?;
+        self.pushers.notify_one();
+        Ok(value)
+    }
+
+    /// Pops the oldest value, blocking while the queue is empty and open.
+    ///
+    /// # Errors
+    ///
+    /// [`PopError`] once the queue is closed and every value pushed before the
+    /// close has been popped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::Queue;
+    /// use std::thread;
+    ///
+    /// let q = Queue::new(4);
+    /// thread::scope(|s| {
+    ///     let consumer = s.spawn(|| q.pop());
+    ///     q.push("hello").unwrap();
+    ///     assert_eq!(consumer.join().unwrap(), Ok("hello"));
+    /// });
+    /// ```
+    #[inline]
+    pub fn pop(&self) -> Result<T, PopError> {
+        match self.try_pop() {
+            Ok(v) => Ok(v),
+            Err(TryPopError::Closed) => Err(PopError),
+            Err(TryPopError::Empty) => self.pop_slow(Until::FOREVER).map_err(|_| PopError),
+        }
+    }
+
+    /// Pops the oldest value, blocking while the queue is empty and open for
+    /// at most `timeout`.
+    ///
+    /// Under `--cfg loom` there is no clock: a timed pop that finds the queue
+    /// empty makes one more full attempt and then times out.
+    ///
+    /// # Errors
+    ///
+    /// [`PopTimeoutError::Timeout`] if no value arrived in time (none was
+    /// taken), [`PopTimeoutError::Closed`] if the queue is closed and drained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::{PopTimeoutError, Queue};
+    /// use std::time::Duration;
+    ///
+    /// let q = Queue::new(1);
+    /// assert_eq!(q.pop_timeout(Duration::from_millis(5)), Err::<u8, _>(PopTimeoutError::Timeout));
+    /// q.push(1).unwrap();
+    /// assert_eq!(q.pop_timeout(Duration::from_secs(1)), Ok(1));
+    /// ```
+    pub fn pop_timeout(&self, timeout: Duration) -> Result<T, PopTimeoutError> {
+        self.pop_until(deadline_after(timeout))
+    }
+
+    /// Pops the oldest value, blocking while the queue is empty and open until
+    /// `deadline` at the latest. A deadline in the past still tries once.
+    ///
+    /// # Errors
+    ///
+    /// As [`Queue::pop_timeout`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::{PopTimeoutError, Queue};
+    /// use std::time::Instant;
+    ///
+    /// let q = Queue::<u8>::new(1);
+    /// assert_eq!(q.pop_deadline(Instant::now()), Err(PopTimeoutError::Timeout));
+    /// ```
+    pub fn pop_deadline(&self, deadline: Instant) -> Result<T, PopTimeoutError> {
+        self.pop_until(Some(deadline))
+    }
+
+    fn pop_until(&self, deadline: Option<Instant>) -> Result<T, PopTimeoutError> {
+        let until = Until {
+            deadline,
+            token: None,
+        };
+        match self.try_pop() {
+            Ok(v) => Ok(v),
+            Err(TryPopError::Closed) => Err(PopTimeoutError::Closed),
+            Err(TryPopError::Empty) => self.pop_slow(until).map_err(|e| match e {
+                PopFail::Closed => PopTimeoutError::Closed,
+                PopFail::Stopped => PopTimeoutError::Timeout,
+            }),
+        }
+    }
+
+    /// Pops the oldest value, blocking while the queue is empty and open until
+    /// `token` is cancelled.
+    ///
+    /// A token already cancelled at call time returns `Cancelled` without
+    /// touching the queue. A token cancelled while the call waits makes it
+    /// return promptly, unless a value was popped first.
+    ///
+    /// # Errors
+    ///
+    /// [`PopCancelError::Cancelled`] if the token fired first (no value was
+    /// taken), [`PopCancelError::Closed`] if the queue is closed and drained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::{CancelToken, Queue};
+    ///
+    /// let q = Queue::new(1);
+    /// q.push(5).unwrap();
+    /// assert_eq!(q.pop_cancellable(&CancelToken::new()), Ok(5));
+    /// ```
+    pub fn pop_cancellable(&self, token: &CancelToken) -> Result<T, PopCancelError> {
+        if token.is_cancelled() {
+            return Err(PopCancelError::Cancelled);
+        }
+        let until = Until {
+            deadline: None,
+            token: Some(token),
+        };
+        match self.try_pop() {
+            Ok(v) => Ok(v),
+            Err(TryPopError::Closed) => Err(PopCancelError::Closed),
+            Err(TryPopError::Empty) => self.pop_slow(until).map_err(|e| match e {
+                PopFail::Closed => PopCancelError::Closed,
+                PopFail::Stopped => PopCancelError::Cancelled,
+            }),
+        }
+    }
+
+    /// The blocking part of every pop: the queue was empty on the first try.
+    #[cold]
+    fn pop_slow(&self, until: Until<'_>) -> Result<T, PopFail> {
+        match block(&self.poppers, (), until, |()| pop_step(self.try_pop())) {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => Err(PopFail::Closed),
+            Err((_, ())) => Err(PopFail::Stopped),
+        }
+    }
+
+    /// A blocking iterator: yields values until the queue is closed and
+    /// drained (Go's `for v := range ch`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let q = ringq::Queue::new(4);
+    /// q.push(1).unwrap();
+    /// q.push(2).unwrap();
+    /// q.close();
+    /// assert_eq!(q.iter().collect::<Vec<_>>(), [1, 2]);
+    /// ```
+    pub fn iter(&self) -> Iter<'_, T> {
+        Iter::new(self)
+    }
+
+    /// A non-blocking iterator: yields the values that can be popped now, and
+    /// stops at the first `Empty` or `Closed`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let q = ringq::Queue::new(4);
+    /// q.push(1).unwrap();
+    /// q.push(2).unwrap();
+    /// assert_eq!(q.try_iter().collect::<Vec<_>>(), [1, 2]);
+    /// assert!(!q.is_closed()); // still open; the iterator just stopped
+    /// ```
+    pub fn try_iter(&self) -> TryIter<'_, T> {
+        TryIter::new(self)
+    }
+}
+
+impl<T> fmt::Debug for Queue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Queue")
+            .field("capacity", &self.capacity())
+            .field("len", &self.len())
+            .field("closed", &self.is_closed())
+            .finish()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Queue<T> {
+    type Item = T;
+    type IntoIter = Iter<'a, T>;
+
+    fn into_iter(self) -> Iter<'a, T> {
+        self.iter()
+    }
+}

@@ -1,0 +1,475 @@
+//! The lock-free algorithm: a bounded ring of sequence-stamped slots.
+//!
+//! This is Dmitry Vyukov's bounded MPMC queue with a close mark in the tail
+//! counter. It never blocks and never allocates; waiting lives in `wait.rs`
+//! and the public surface in `queue.rs`.
+//!
+//! # Counters
+//!
+//! `head` (next position to pop) and `tail` (next position to push) are
+//! positions laid out as bit fields:
+//!
+//! ```text
+//!   tail: | lap ............ | mark | index ... |
+//!   head: | lap ............ |  0   | index ... |
+//!          ^ multiples of     ^ mark_bit = (cap + 1).next_power_of_two()
+//!            one_lap = 2 * mark_bit
+//! ```
+//!
+//! `index < cap` is the slot; `lap` counts trips round the ring and wraps
+//! around `usize` freely (all lap arithmetic is `wrapping_*`, and positions are
+//! only ever compared for equality). The `mark` bit is set in `tail` by
+//! `close()`, and only there.
+//!
+//! Worked example, `cap = 3`: `mark_bit = 4`, `one_lap = 8`. Positions run
+//! `0, 1, 2, 8, 9, 10, 16, ...`; `tail = 9 | 4 = 13` means "closed, next push
+//! would go to slot 1 of lap 1".
+//!
+//! # Stamps
+//!
+//! Slot `i` starts with stamp `i` (lap 0, empty). A producer that reads
+//! `tail == stamp` may claim the slot by CAS-ing `tail` forward; it then
+//! writes the value and stores `stamp = tail + 1` ("full"). A consumer that
+//! reads `stamp == head + 1` may claim it by CAS-ing `head` forward; it then
+//! reads the value and stores `stamp = head + one_lap` ("empty, for the next
+//! lap's producer"). Any other stamp means the reader's view of head/tail is
+//! stale or another thread is between its CAS and its stamp store.
+//!
+//! The ring is full when `head + one_lap == tail` and empty when
+//! `head == tail` (mark removed).
+//!
+//! # Memory orderings
+//!
+//! * **Slot hand-off** (Acquire/Release on the stamp). A producer's
+//!   `stamp.store(tail + 1, Release)` comes after its write of the value; a
+//!   consumer's `stamp.load(Acquire)` that reads it therefore sees the value.
+//!   Symmetrically, the consumer's `stamp.store(head + one_lap, Release)` comes
+//!   after it moved the value out, and the next producer's Acquire load of the
+//!   stamp orders its write after that read. This is what makes the
+//!   `UnsafeCell` accesses race-free.
+//! * **Claims** (`compare_exchange` on head/tail). Which thread owns a slot is
+//!   decided by the CAS alone; the ordering of the data is carried by the
+//!   stamp, so the claim itself would be fine as Relaxed. It is SeqCst for the
+//!   handshake below.
+//! * **The full/empty check and the waiter handshake** (the `fence(SeqCst)`
+//!   before the head or tail load in the "looks full" / "looks empty" branch).
+//!   A blocked thread parks after this sequence (see `wait.rs`):
+//!   1. increment the waiter count (SeqCst RMW), then
+//!   2. re-try the operation, whose "full"/"empty" verdict is
+//!      `fence(SeqCst); load head/tail`.
+//!
+//!   A thread that makes room or data does:
+//!   1. its claim CAS on head/tail (SeqCst), then
+//!   2. a SeqCst load of the waiter count, and wakes a waiter if non-zero.
+//!
+//!   This is store buffering, and SeqCst on all four steps forbids the outcome
+//!   where both sides miss each other: if the notifier's count load does not
+//!   see the increment, it is ordered before the increment in the single total
+//!   order S of SeqCst operations, hence so is its CAS; the waiter's fence
+//!   comes after its increment in S, so the head/tail load after the fence must
+//!   see the CAS (C++20 \[atomics.order\] p4). The waiter then does not report
+//!   full/empty, retries, and succeeds. So either the notifier sees the waiter
+//!   and wakes it, or the waiter sees the notifier's move and does not sleep.
+//!   Every site that relies on this says "see the handshake in `ring.rs`".
+//!   The head/tail load after the fence can itself be Relaxed: the fence gives
+//!   it its place in the order.
+//! * **Close** (`tail.fetch_or(mark, SeqCst)`). Because the mark lives in the
+//!   same word that producers CAS, a claim either precedes the close in
+//!   `tail`'s modification order (it succeeded, and its value will be popped)
+//!   or fails on the marked value (the push reports `Closed`). No separate flag
+//!   can race a claim. SeqCst is for `is_closed()` callers that use it in a
+//!   handshake of their own.
+
+use std::fmt;
+
+use crossbeam_utils::CachePadded;
+
+use crate::error::{CapacityError, TryPopError, TryPushError};
+use crate::slot::Slot;
+use crate::sync::{fence, AtomicUsize, Backoff, Ordering};
+
+/// The largest capacity a queue can have.
+///
+/// The index, close mark and lap all share one `usize`; at this bound at least
+/// eight laps remain, so positions stay distinct long enough. Whether memory
+/// for that many slots can be allocated is another matter: a capacity below
+/// this bound can still fail with [`CapacityError`] when the allocation does.
+pub const MAX_CAPACITY: usize = usize::MAX >> 4;
+
+/// The lock-free ring: slots, head, tail and the bit layout of positions.
+pub(crate) struct Ring<T> {
+    /// Next position to pop. Never carries the mark bit.
+    head: CachePadded<AtomicUsize>,
+    /// Next position to push, plus the close mark.
+    tail: CachePadded<AtomicUsize>,
+    buffer: Box<[Slot<T>]>,
+    cap: usize,
+    /// `2 * mark_bit`: adding it moves a position one lap on.
+    one_lap: usize,
+    /// The close mark; `mark_bit - 1` masks the index.
+    mark_bit: usize,
+}
+
+// SAFETY: the ring owns values of type `T` and hands them between threads, so
+// it may be sent or shared only when `T: Send`. Shared access to the slots'
+// `UnsafeCell`s is serialized by the stamp protocol (module docs): a slot's
+// value is touched only by the thread that won the claim CAS for it, between
+// that CAS and its Release store of the next stamp. No `&T` is ever handed
+// out, so `T: Sync` is not needed.
+unsafe impl<T: Send> Send for Ring<T> {}
+// SAFETY: as above.
+unsafe impl<T: Send> Sync for Ring<T> {}
+
+impl<T> Ring<T> {
+    /// A ring of `cap` slots whose counters start `laps_before_wrap` laps below
+    /// the point where the lap field wraps round `usize` (0: start at 0).
+    pub(crate) fn try_new(cap: usize, laps_before_wrap: usize) -> Result<Ring<T>, CapacityError> {
+        if cap == 0 {
+            return Err(CapacityError::zero());
+        }
+        if cap > MAX_CAPACITY {
+            return Err(CapacityError::too_large(cap));
+        }
+        // No overflow: cap + 1 <= usize::MAX >> 4 + 1, so both fit with room.
+        let mark_bit = (cap + 1).next_power_of_two();
+        let one_lap = mark_bit * 2;
+        let start = 0usize.wrapping_sub(laps_before_wrap.wrapping_mul(one_lap));
+
+        let mut slots = Vec::new();
+        slots
+            .try_reserve_exact(cap)
+            .map_err(|_| CapacityError::alloc(cap))?;
+        slots.extend((0..cap).map(|i| Slot::new(start + i)));
+
+        Ok(Ring {
+            head: CachePadded::new(AtomicUsize::new(start)),
+            tail: CachePadded::new(AtomicUsize::new(start)),
+            buffer: slots.into_boxed_slice(),
+            cap,
+            one_lap,
+            mark_bit,
+        })
+    }
+
+    #[inline]
+    pub(crate) fn capacity(&self) -> usize {
+        self.cap
+    }
+
+    /// The position after `pos` (mark removed).
+    #[inline]
+    fn next(&self, pos: usize) -> usize {
+        let index = pos & (self.mark_bit - 1);
+        if index + 1 < self.cap {
+            // Cannot overflow: the lap field has room above `mark_bit`.
+            pos + 1
+        } else {
+            (pos & !(self.one_lap - 1)).wrapping_add(self.one_lap)
+        }
+    }
+
+    #[inline]
+    fn slot(&self, pos: usize) -> &Slot<T> {
+        let index = pos & (self.mark_bit - 1);
+        debug_assert!(index < self.cap);
+        // Bounds-checked on purpose: the check is one predictable branch, and
+        // it keeps a stale or corrupted position from ever becoming UB.
+        &self.buffer[index]
+    }
+
+    /// Pushes `value` if there is room and the ring is open.
+    #[inline]
+    pub(crate) fn try_push(&self, value: T) -> Result<(), TryPushError<T>> {
+        match self.claim_push(false) {
+            Claim::Slot(tail) => {
+                self.publish(tail, value);
+                Ok(())
+            }
+            Claim::Full => Err(TryPushError::Full(value)),
+            Claim::Closed => Err(TryPushError::Closed(value)),
+            Claim::Displace { .. } => unreachable!("claim_push(false) never displaces"),
+        }
+    }
+
+    /// Pushes `value`; when the ring is full, displaces the oldest value and
+    /// returns it. `Err(value)` when the ring is closed.
+    pub(crate) fn force_push(&self, value: T) -> Result<Option<T>, T> {
+        match self.claim_push(true) {
+            Claim::Slot(tail) => {
+                self.publish(tail, value);
+                Ok(None)
+            }
+            Claim::Displace { head, tail } => Ok(self.displace(head, tail, value)),
+            Claim::Closed => Err(value),
+            Claim::Full => unreachable!("claim_push(true) displaces instead of failing"),
+        }
+    }
+
+    /// Claims the producer side of the slot at `tail`, or reports why not.
+    ///
+    /// With `displace`, a full ring is not a failure: the tail is claimed
+    /// anyway and `displace()` must finish the job.
+    #[inline]
+    fn claim_push(&self, displace: bool) -> Claim {
+        let backoff = Backoff::new();
+        // Relaxed: a guess, validated by the CAS; the slot's data is ordered by
+        // its stamp, not by this load.
+        let mut tail = self.tail.load(Ordering::Relaxed);
+        loop {
+            if tail & self.mark_bit != 0 {
+                return Claim::Closed;
+            }
+            let slot = self.slot(tail);
+            // Acquire pairs with the Release store of "empty" by the consumer
+            // of the previous lap, so its read of the old value happens before
+            // our write.
+            let stamp = slot.stamp.load(Ordering::Acquire);
+            if stamp == tail {
+                let new_tail = self.next(tail);
+                // SeqCst: the notifier's half of the handshake in `ring.rs`
+                // (and a claim is ordered against `close()` by being an RMW of
+                // the same word). Failure is Relaxed: we only retry.
+                match self.tail.compare_exchange_weak(
+                    tail,
+                    new_tail,
+                    Ordering::SeqCst,
+                    Ordering::Relaxed,
+                ) {
+                    Ok(_) => return Claim::Slot(tail),
+                    Err(t) => {
+                        tail = t;
+                        backoff.spin();
+                    }
+                }
+            } else if stamp.wrapping_add(self.one_lap) == tail + 1 {
+                // The slot still holds the previous lap's value: maybe full.
+                // SeqCst fence: the waiter's half of the handshake in `ring.rs`.
+                fence(Ordering::SeqCst);
+                // Relaxed: ordered by the fence above.
+                let head = self.head.load(Ordering::Relaxed);
+                if head.wrapping_add(self.one_lap) == tail {
+                    if !displace {
+                        return Claim::Full;
+                    }
+                    // Claim the tail first: a racing close() either marked it
+                    // before us (the CAS fails and we report Closed) or comes
+                    // after a push that has now happened.
+                    match self.tail.compare_exchange_weak(
+                        tail,
+                        self.next(tail),
+                        Ordering::SeqCst,
+                        Ordering::Relaxed,
+                    ) {
+                        Ok(_) => return Claim::Displace { head, tail },
+                        Err(t) => {
+                            tail = t;
+                            backoff.spin();
+                            continue;
+                        }
+                    }
+                }
+                // A consumer has moved head but not yet released this slot.
+                backoff.spin();
+                tail = self.tail.load(Ordering::Relaxed);
+            } else {
+                // Another producer claimed this slot and has not stamped it
+                // yet, or our tail is stale: wait for it to move.
+                backoff.snooze();
+                tail = self.tail.load(Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Writes `value` into the slot claimed at `tail` and publishes it.
+    #[inline]
+    fn publish(&self, tail: usize, value: T) {
+        let slot = self.slot(tail);
+        // SAFETY: we won the tail CAS from `tail`, whose stamp said "empty for
+        // this lap" (so the slot holds no value), and we have not stored the
+        // "full" stamp yet: nobody else touches the slot.
+        unsafe { slot.write(value) };
+        // Release pairs with the consumer's Acquire load of the stamp in
+        // `try_pop`, publishing the value written above.
+        slot.stamp.store(tail + 1, Ordering::Release);
+    }
+
+    /// Finishes a displacing push: the tail at `tail` is ours, and the ring was
+    /// full with its oldest value at `head == tail - one_lap` (same slot).
+    #[cold]
+    fn displace(&self, head: usize, tail: usize, value: T) -> Option<T> {
+        let slot = self.slot(tail);
+        // Try to become that slot's consumer as well. Strong CAS: a spurious
+        // failure would send us to wait for a consumer that does not exist.
+        // SeqCst: a claim like any other (see the handshake in `ring.rs`).
+        if self
+            .head
+            .compare_exchange(head, self.next(head), Ordering::SeqCst, Ordering::Relaxed)
+            .is_ok()
+        {
+            // SAFETY: we own both sides of the slot: the consumer side by the
+            // head CAS above, the producer side by the tail CAS in
+            // `claim_push`. The stamp we Acquire-loaded there said "full", so
+            // the old value is initialized and visible to us.
+            let old = unsafe { slot.replace(value) };
+            // Release pairs with the next consumer's Acquire of the stamp.
+            slot.stamp.store(tail + 1, Ordering::Release);
+            return Some(old);
+        }
+        // A consumer won the oldest value; it will release the slot by storing
+        // `head + one_lap == tail`. Wait for that, then push normally.
+        let backoff = Backoff::new();
+        // Acquire pairs with that consumer's Release store, ordering its read
+        // before our write.
+        while slot.stamp.load(Ordering::Acquire) != tail {
+            backoff.snooze();
+        }
+        self.publish(tail, value);
+        None
+    }
+
+    /// Pops the oldest value; `Empty`, or `Closed` once closed and drained.
+    #[inline]
+    pub(crate) fn try_pop(&self) -> Result<T, TryPopError> {
+        let backoff = Backoff::new();
+        // Relaxed: a guess, validated by the CAS.
+        let mut head = self.head.load(Ordering::Relaxed);
+        loop {
+            let slot = self.slot(head);
+            // Acquire pairs with the producer's Release store of "full" in
+            // `publish`/`displace`, so the value is visible once we see it.
+            let stamp = slot.stamp.load(Ordering::Acquire);
+            if stamp == head + 1 {
+                let new_head = self.next(head);
+                // SeqCst: the notifier's half of the handshake in `ring.rs`.
+                match self.head.compare_exchange_weak(
+                    head,
+                    new_head,
+                    Ordering::SeqCst,
+                    Ordering::Relaxed,
+                ) {
+                    Ok(_) => {
+                        // SAFETY: we won the head CAS for this slot, whose
+                        // Acquire-loaded stamp said "full": the value is
+                        // initialized, visible, and ours alone until we store
+                        // the next stamp.
+                        let value = unsafe { slot.read() };
+                        // Release pairs with the next lap's producer's Acquire
+                        // load of the stamp: our read happens before its write.
+                        slot.stamp
+                            .store(head.wrapping_add(self.one_lap), Ordering::Release);
+                        return Ok(value);
+                    }
+                    Err(h) => {
+                        head = h;
+                        backoff.spin();
+                    }
+                }
+            } else if stamp == head {
+                // The slot is empty for this lap: maybe the ring is empty.
+                // SeqCst fence: the waiter's half of the handshake in `ring.rs`.
+                fence(Ordering::SeqCst);
+                // Relaxed: ordered by the fence above.
+                let tail = self.tail.load(Ordering::Relaxed);
+                if tail & !self.mark_bit == head {
+                    return Err(if tail & self.mark_bit != 0 {
+                        TryPopError::Closed
+                    } else {
+                        TryPopError::Empty
+                    });
+                }
+                // A producer claimed this slot and has not stamped it yet; the
+                // value is already "in" the queue, so wait for it rather than
+                // report Empty (or, after close, lose it).
+                backoff.snooze();
+                head = self.head.load(Ordering::Relaxed);
+            } else {
+                // Our head is stale, or a displacing push is swapping this
+                // slot: wait for the other thread to move.
+                backoff.snooze();
+                head = self.head.load(Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Marks the ring closed. Returns `true` if this call did it.
+    pub(crate) fn close(&self) -> bool {
+        // SeqCst RMW of the word every push claims through: see "Close" in the
+        // module docs.
+        let tail = self.tail.fetch_or(self.mark_bit, Ordering::SeqCst);
+        tail & self.mark_bit == 0
+    }
+
+    #[inline]
+    pub(crate) fn is_closed(&self) -> bool {
+        // SeqCst: callers may use `is_closed` in a handshake of their own
+        // (e.g. "close, then check a flag") and deserve the total order.
+        self.tail.load(Ordering::SeqCst) & self.mark_bit != 0
+    }
+
+    /// Number of values in the ring, clamped to `cap` (a displacing push
+    /// briefly puts the tail one position past "full").
+    pub(crate) fn len(&self) -> usize {
+        loop {
+            // SeqCst on all three loads: the head value is then read at a
+            // point of the total order between two reads of the same tail, so
+            // the pair is a consistent snapshot.
+            let tail = self.tail.load(Ordering::SeqCst);
+            let head = self.head.load(Ordering::SeqCst);
+            if self.tail.load(Ordering::SeqCst) == tail {
+                return self.distance(head, tail & !self.mark_bit).min(self.cap);
+            }
+        }
+    }
+
+    /// How many positions `tail` is ahead of `head` (both unmarked).
+    fn distance(&self, head: usize, tail: usize) -> usize {
+        let lap_mask = !(self.one_lap - 1);
+        let laps = (tail & lap_mask).wrapping_sub(head & lap_mask) / self.one_lap;
+        let hix = head & (self.mark_bit - 1);
+        let tix = tail & (self.mark_bit - 1);
+        laps * self.cap + tix - hix
+    }
+}
+
+/// What `claim_push` got.
+enum Claim {
+    /// The producer side of the slot at this tail position is ours.
+    Slot(usize),
+    /// Full (only without `displace`).
+    Full,
+    /// Closed.
+    Closed,
+    /// Full, and the tail at `tail` is ours; the oldest value sits at `head`.
+    Displace { head: usize, tail: usize },
+}
+
+impl<T> Drop for Ring<T> {
+    fn drop(&mut self) {
+        if !std::mem::needs_drop::<T>() {
+            return;
+        }
+        // Relaxed: `&mut self` means no other thread can touch the ring, and
+        // every claim finished its stamp store before its call returned.
+        let head = self.head.load(Ordering::Relaxed);
+        let tail = self.tail.load(Ordering::Relaxed) & !self.mark_bit;
+        let len = self.distance(head, tail);
+        let hix = head & (self.mark_bit - 1);
+        for i in 0..len {
+            let index = (hix + i) % self.cap;
+            // SAFETY: positions head..tail hold initialized values that no one
+            // else can reach (`&mut self`); each is read, and so dropped,
+            // exactly once here.
+            drop(unsafe { self.buffer[index].read() });
+        }
+    }
+}
+
+impl<T> fmt::Debug for Ring<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ring")
+            .field("capacity", &self.cap)
+            .field("len", &self.len())
+            .field("closed", &self.is_closed())
+            .finish()
+    }
+}

@@ -1,0 +1,191 @@
+//! The one place where ringq touches synchronization primitives.
+//!
+//! Every atomic, `UnsafeCell`, `Arc`, `Mutex`, thread park/unpark, spin hint and
+//! back-off that the queue uses comes from this module. In a normal build they
+//! are the standard library's (and crossbeam-utils' `Backoff`); under
+//! `--cfg loom` they are [loom]'s mocks, so the code loom explores is the code
+//! that ships. A downstream crate that runs `RUSTFLAGS="--cfg loom" cargo test`
+//! therefore gets ringq in loom mode too and can model-check its own code with
+//! the queue inside it.
+//!
+//! The two builds differ only where loom has no equivalent, and each difference
+//! is named here:
+//!
+//! * [`load_seqcst`]: a plain `SeqCst` load normally, a `fetch_add(0, SeqCst)`
+//!   under loom. Loom models `SeqCst` *loads* more weakly than C++20 does (loom
+//!   issue #180) and reports false failures on the store-buffering handshake
+//!   between a waiter ("SeqCst-increment the waiter count, then re-check the
+//!   ring") and a notifier ("SeqCst-CAS the ring, then SeqCst-load the waiter
+//!   count"). A read-modify-write of `0` is at least as strong as the load, so
+//!   the model checks a protocol no weaker than the shipped one, while the hot
+//!   path keeps a single `mov` on x86.
+//! * [`Backoff`]: under loom every spin or snooze is a `loom::thread::yield_now`
+//!   (a retry loop that waits for another thread to move must yield, or loom
+//!   runs out of branches), and the spin/yield budgets before parking are one
+//!   step each so that models reach the parking path.
+//! * Timed waits: loom has no clock. [`deadline_passed`] is always `true`
+//!   under loom, so a timed call makes one full attempt (try, register as a
+//!   waiter, try again) and then reports a timeout; [`park_timeout`] never
+//!   sleeps there.
+//!
+//! [loom]: https://docs.rs/loom
+
+#[cfg(not(loom))]
+pub(crate) use self::std_impl::*;
+
+#[cfg(loom)]
+pub(crate) use self::loom_impl::*;
+
+/// Yield rounds between the spin phase and parking (see `wait.rs`).
+///
+/// On the 2-vCPU machines this crate is tuned on, a `sched_yield` that finds
+/// nothing else to run costs about 0.3–1 µs, so this is a few tens of
+/// microseconds: long enough that at small capacities the other side usually
+/// moves before we pay a ~100 µs park/unpark round trip, short enough that a
+/// thread blocked for real stops burning CPU quickly.
+#[cfg(not(loom))]
+pub(crate) const YIELD_ROUNDS: u32 = 64;
+#[cfg(loom)]
+pub(crate) const YIELD_ROUNDS: u32 = 1;
+
+#[cfg(not(loom))]
+mod std_impl {
+    pub(crate) use std::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
+    pub(crate) use std::sync::{Arc, Mutex, MutexGuard};
+    pub(crate) use std::thread::{current, park, yield_now, Thread};
+    use std::time::Instant;
+
+    /// A `SeqCst` load that takes part in the waiter/notifier handshake.
+    ///
+    /// See the module docs: a plain `SeqCst` load here, a `fetch_add(0)` under
+    /// loom.
+    #[inline(always)]
+    pub(crate) fn load_seqcst(a: &AtomicUsize) -> usize {
+        a.load(Ordering::SeqCst)
+    }
+
+    /// Whether `deadline` has passed. Under loom this is always `true`.
+    #[inline]
+    pub(crate) fn deadline_passed(deadline: Instant) -> bool {
+        Instant::now() >= deadline
+    }
+
+    /// Parks the current thread until `deadline` at the latest (it may wake
+    /// earlier, spuriously or by `unpark`).
+    pub(crate) fn park_timeout(deadline: Instant) {
+        if let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            std::thread::park_timeout(left);
+        }
+    }
+
+    /// `UnsafeCell` with loom's closure-based access API, so the same call
+    /// sites compile in both builds.
+    #[derive(Debug)]
+    pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+
+    impl<T> UnsafeCell<T> {
+        pub(crate) const fn new(data: T) -> UnsafeCell<T> {
+            UnsafeCell(std::cell::UnsafeCell::new(data))
+        }
+
+        /// Calls `f` with a shared raw pointer to the contents.
+        #[inline(always)]
+        pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+            f(self.0.get())
+        }
+
+        /// Calls `f` with a mutable raw pointer to the contents.
+        #[inline(always)]
+        pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+            f(self.0.get())
+        }
+    }
+
+    /// Exponential back-off for retry loops: crossbeam-utils' `Backoff`.
+    ///
+    /// `spin` is for a lost CAS (another thread made progress, retry soon);
+    /// `snooze` is for waiting on another thread to finish a step it already
+    /// started (a claimed slot not yet stamped).
+    #[derive(Debug)]
+    pub(crate) struct Backoff(crossbeam_utils::Backoff);
+
+    impl Backoff {
+        #[inline]
+        pub(crate) fn new() -> Backoff {
+            Backoff(crossbeam_utils::Backoff::new())
+        }
+        #[inline]
+        pub(crate) fn spin(&self) {
+            self.0.spin()
+        }
+        #[inline]
+        pub(crate) fn snooze(&self) {
+            self.0.snooze()
+        }
+        #[inline]
+        pub(crate) fn is_completed(&self) -> bool {
+            self.0.is_completed()
+        }
+    }
+}
+
+#[cfg(loom)]
+mod loom_impl {
+    pub(crate) use loom::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
+    pub(crate) use loom::sync::{Arc, Mutex, MutexGuard};
+    pub(crate) use loom::thread::{current, park, yield_now, Thread};
+    use std::time::Instant;
+
+    pub(crate) use loom::cell::UnsafeCell;
+
+    /// Under loom: `fetch_add(0, SeqCst)`, see the module docs.
+    #[inline(always)]
+    pub(crate) fn load_seqcst(a: &AtomicUsize) -> usize {
+        a.fetch_add(0, Ordering::SeqCst)
+    }
+
+    /// Loom has no clock: every deadline has passed.
+    #[inline]
+    pub(crate) fn deadline_passed(_deadline: Instant) -> bool {
+        true
+    }
+
+    /// Loom has no clock: a timed park returns at once (after a yield, so the
+    /// model can schedule another thread).
+    pub(crate) fn park_timeout(_deadline: Instant) {
+        loom::thread::yield_now();
+    }
+
+    /// Back-off whose every step is a loom yield, and which completes after
+    /// one step so that models reach the parking path.
+    #[derive(Debug)]
+    pub(crate) struct Backoff {
+        steps: std::cell::Cell<u32>,
+    }
+
+    impl Backoff {
+        pub(crate) fn new() -> Backoff {
+            Backoff {
+                steps: std::cell::Cell::new(0),
+            }
+        }
+        pub(crate) fn spin(&self) {
+            loom::thread::yield_now();
+        }
+        pub(crate) fn snooze(&self) {
+            self.steps.set(self.steps.get() + 1);
+            loom::thread::yield_now();
+        }
+        pub(crate) fn is_completed(&self) -> bool {
+            self.steps.get() >= 1
+        }
+    }
+}
+
+/// Locks `m`, ignoring poisoning: no user code ever runs while one of ringq's
+/// locks is held, so a poisoned lock can only mean a panic inside the standard
+/// library's own `Vec` code, after which the list is still consistent.
+#[inline]
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}

@@ -1,0 +1,252 @@
+//! How a blocked call waits: spin, then yield, then park; and the waiter lists
+//! that wake parked threads.
+//!
+//! # The three phases
+//!
+//! 1. **Spin** with exponential back-off (crossbeam-utils `Backoff`: about a
+//!    hundred PAUSE instructions in all, then a few yields).
+//! 2. **Yield** the CPU [`YIELD_ROUNDS`] more times. On a 2-vCPU virtual
+//!    machine a park/unpark round trip costs ~100 µs, while the other side of
+//!    a small queue usually moves within a few microseconds; yielding bridges
+//!    that gap without a syscall on the other side's fast path.
+//! 3. **Park**: register in the [`Waker`] of the side we wait on, re-try once,
+//!    then park until a notifier, `close()`, the cancel token or the deadline
+//!    wakes us. A parked thread uses no CPU.
+//!
+//! Only phase 3 touches a lock, and only when some thread is actually parked
+//! does the other side's fast path pay more than one atomic load
+//! ([`Waker::notify_one`]).
+//!
+//! # No lost wake-ups
+//!
+//! * Queue events: the waiter registers (SeqCst increment of `count`) before
+//!   its last re-check; the notifier loads `count` with SeqCst after its claim.
+//!   See the handshake in `ring.rs`.
+//! * `close()`: [`Waker::notify_all`] always takes the lock. A waiter that
+//!   registered before it is woken; one that registers after it acquires the
+//!   lock after the closer released it, so it sees the close mark.
+//! * A notification that reaches a thread which then leaves without a fresh
+//!   attempt is passed on to the next waiter (see [`park_phase`]).
+//! * Cancellation: see `CancelToken::watch`.
+
+use std::collections::VecDeque;
+use std::ops::ControlFlow;
+use std::time::Instant;
+
+use crate::cancel::CancelToken;
+use crate::sync::{
+    current, deadline_passed, load_seqcst, lock, park, park_timeout, yield_now, AtomicUsize,
+    Backoff, Mutex, Ordering, Thread, YIELD_ROUNDS,
+};
+
+/// Threads parked on one side of a queue (pushers or poppers).
+pub(crate) struct Waker {
+    /// Number of threads in `waiters`. Non-zero means a notifier must take the
+    /// lock; zero lets the fast path skip it.
+    count: AtomicUsize,
+    /// Parked threads, oldest first.
+    waiters: Mutex<VecDeque<Thread>>,
+}
+
+impl Waker {
+    pub(crate) fn new() -> Waker {
+        Waker {
+            count: AtomicUsize::new(0),
+            waiters: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    /// Adds `thread` to the list. The caller must re-check the queue after
+    /// this returns and before parking.
+    fn register(&self, thread: &Thread) {
+        let mut waiters = lock(&self.waiters);
+        waiters.push_back(thread.clone());
+        // SeqCst: the waiter's half of the handshake in `ring.rs`; it must
+        // precede the re-check's fence in the total order.
+        self.count.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Removes `thread` from the list. Returns `false` if it was no longer
+    /// there, i.e. a notifier took it out: a notification was addressed to it.
+    fn unregister(&self, thread: &Thread) -> bool {
+        let id = thread.id();
+        let mut waiters = lock(&self.waiters);
+        match waiters.iter().position(|t| t.id() == id) {
+            Some(pos) => {
+                waiters.remove(pos);
+                // Relaxed: `count` only changes under the lock; a notifier that
+                // reads a stale non-zero value just takes the lock for nothing.
+                self.count.fetch_sub(1, Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Wakes the oldest parked thread, if any. One SeqCst load when none is.
+    #[inline]
+    pub(crate) fn notify_one(&self) {
+        // SeqCst (through the shim's loom-aware load): the notifier's half of
+        // the handshake in `ring.rs`.
+        if load_seqcst(&self.count) != 0 {
+            self.notify_one_slow();
+        }
+    }
+
+    #[cold]
+    fn notify_one_slow(&self) {
+        let mut waiters = lock(&self.waiters);
+        let thread = waiters.pop_front();
+        if thread.is_some() {
+            // Relaxed: under the lock, see `unregister`.
+            self.count.fetch_sub(1, Ordering::Relaxed);
+        }
+        drop(waiters);
+        if let Some(thread) = thread {
+            thread.unpark();
+        }
+    }
+
+    /// Wakes every parked thread. Always takes the lock (see the module docs:
+    /// the close handshake goes through the lock, not through `count`).
+    pub(crate) fn notify_all(&self) {
+        let waiters = {
+            let mut waiters = lock(&self.waiters);
+            self.count.store(0, Ordering::Relaxed);
+            std::mem::take(&mut *waiters)
+        };
+        for thread in waiters {
+            thread.unpark();
+        }
+    }
+}
+
+impl std::fmt::Debug for Waker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Waker")
+            .field("parked", &self.count.load(Ordering::Relaxed))
+            .finish()
+    }
+}
+
+/// Why a blocked call gave up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    Timeout,
+    Cancelled,
+}
+
+/// When a blocked call should stop waiting.
+#[derive(Clone, Copy)]
+pub(crate) struct Until<'a> {
+    pub(crate) deadline: Option<Instant>,
+    pub(crate) token: Option<&'a CancelToken>,
+}
+
+impl Until<'_> {
+    /// Wait until the operation can complete.
+    pub(crate) const FOREVER: Until<'static> = Until {
+        deadline: None,
+        token: None,
+    };
+
+    #[inline]
+    fn stop(&self) -> Option<Stop> {
+        if self.token.is_some_and(CancelToken::is_cancelled) {
+            return Some(Stop::Cancelled);
+        }
+        if self.deadline.is_some_and(deadline_passed) {
+            return Some(Stop::Timeout);
+        }
+        None
+    }
+}
+
+/// Retries `attempt` until it breaks (the operation finished: success or
+/// closed), spinning, then yielding, then parking in `waker`, or until
+/// `until` says stop (the state, e.g. the value being pushed, comes back).
+///
+/// `attempt` must be non-blocking and must have already failed once: this is
+/// the slow path.
+#[inline(never)]
+pub(crate) fn block<S, R>(
+    waker: &Waker,
+    mut state: S,
+    until: Until<'_>,
+    mut attempt: impl FnMut(S) -> ControlFlow<R, S>,
+) -> Result<R, (Stop, S)> {
+    let backoff = Backoff::new();
+    let mut yields = 0;
+    loop {
+        if let Some(stop) = until.stop() {
+            return Err((stop, state));
+        }
+        if !backoff.is_completed() {
+            backoff.snooze();
+        } else if yields < YIELD_ROUNDS {
+            yields += 1;
+            yield_now();
+        } else {
+            return park_phase(waker, state, until, attempt);
+        }
+        state = match attempt(state) {
+            ControlFlow::Break(r) => return Ok(r),
+            ControlFlow::Continue(s) => s,
+        };
+    }
+}
+
+/// Phase 3: register, re-check, park; repeat.
+///
+/// Notifications: a notifier removes the oldest waiter from the list and
+/// unparks it. When our `unregister` finds us already removed, a notification
+/// was ours. It is "used" by the attempt we make after it (that attempt sees
+/// the room or value the notifier made, unless another thread took it first,
+/// in which case that thread used it). If instead we leave with a result from
+/// an attempt made *before* the notification, we pass it on with
+/// `notify_one`, or a second parked thread could sleep next to free room.
+#[cold]
+fn park_phase<S, R>(
+    waker: &Waker,
+    mut state: S,
+    until: Until<'_>,
+    mut attempt: impl FnMut(S) -> ControlFlow<R, S>,
+) -> Result<R, (Stop, S)> {
+    let me = current();
+    // Registered with the token (and its ancestors) for the whole phase, so
+    // `cancel()` unparks us; checked by `until.stop()` after each registration.
+    let _watch = until.token.map(|t| t.watch(&me));
+    loop {
+        waker.register(&me);
+        // The re-check that makes parking safe (handshake in `ring.rs`).
+        match attempt(state) {
+            ControlFlow::Break(r) => {
+                if !waker.unregister(&me) {
+                    // Notified after registering, but this result may predate
+                    // the notification: pass it on.
+                    waker.notify_one();
+                }
+                return Ok(r);
+            }
+            ControlFlow::Continue(s) => state = s,
+        }
+        if let Some(stop) = until.stop() {
+            if !waker.unregister(&me) {
+                // Notified since the attempt above: use it before leaving.
+                match attempt(state) {
+                    ControlFlow::Break(r) => return Ok(r),
+                    ControlFlow::Continue(s) => state = s,
+                }
+            }
+            return Err((stop, state));
+        }
+        match until.deadline {
+            Some(deadline) => park_timeout(deadline),
+            None => park(),
+        }
+        // Whether woken by a notification, the token, the deadline or
+        // spuriously, leave the list; the next round's attempt uses a
+        // notification if there was one.
+        waker.unregister(&me);
+    }
+}
