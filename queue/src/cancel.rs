@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::sync::{lock, Arc, AtomicBool, Mutex, Ordering, Thread};
+use crate::sync::{Arc, AtomicBool, Ordering, SpinLock, Thread};
 
 /// A shared cancellation flag that wakes every thread blocked on it.
 ///
@@ -39,8 +39,10 @@ struct Inner {
     /// Cancelled when any ancestor is: `is_cancelled` walks up this chain, and
     /// a waiter on this token registers with every ancestor too.
     parent: Option<Arc<Inner>>,
-    /// Threads blocked on this token or on a descendant of it.
-    waiters: Mutex<Vec<Thread>>,
+    /// Threads blocked on this token or on a descendant of it. `cancel`
+    /// unparks them while holding the lock, so a thread whose `Watch` has
+    /// been dropped gets no late `unpark` from here.
+    waiters: SpinLock<Vec<Thread>>,
 }
 
 impl CancelToken {
@@ -61,7 +63,7 @@ impl CancelToken {
             inner: Arc::new(Inner {
                 cancelled: AtomicBool::new(false),
                 parent,
-                waiters: Mutex::new(Vec::new()),
+                waiters: SpinLock::new(Vec::new()),
             }),
         }
     }
@@ -87,10 +89,11 @@ impl CancelToken {
         // The flag is set before we take the lock, and waiters register under
         // the lock before they check the flag: either we find a waiter here,
         // or its check comes after our unlock and sees the flag.
-        let waiters = std::mem::take(&mut *lock(&self.inner.waiters));
-        for thread in waiters {
-            thread.unpark();
-        }
+        self.inner.waiters.with(|waiters| {
+            for thread in waiters.drain(..) {
+                thread.unpark();
+            }
+        });
     }
 
     /// Whether this token or one of its ancestors has been cancelled.
@@ -138,7 +141,7 @@ impl CancelToken {
     pub(crate) fn watch(&self, thread: &Thread) -> Watch<'_> {
         let mut node = Some(&*self.inner);
         while let Some(inner) = node {
-            lock(&inner.waiters).push(thread.clone());
+            inner.waiters.with(|waiters| waiters.push(thread.clone()));
             node = inner.parent.as_deref();
         }
         Watch {
@@ -173,12 +176,12 @@ impl Drop for Watch<'_> {
         let id = self.thread.id();
         let mut node = Some(&*self.token.inner);
         while let Some(inner) = node {
-            let mut waiters = lock(&inner.waiters);
-            // Absent when `cancel` already took the list.
-            if let Some(pos) = waiters.iter().position(|t| t.id() == id) {
-                waiters.swap_remove(pos);
-            }
-            drop(waiters);
+            inner.waiters.with(|waiters| {
+                // Absent when `cancel` already emptied the list.
+                if let Some(pos) = waiters.iter().position(|t| t.id() == id) {
+                    waiters.swap_remove(pos);
+                }
+            });
             node = inner.parent.as_deref();
         }
     }

@@ -21,8 +21,9 @@
 //!   path keeps a single `mov` on x86.
 //! * [`Backoff`]: under loom every spin or snooze is a `loom::thread::yield_now`
 //!   (a retry loop that waits for another thread to move must yield, or loom
-//!   runs out of branches), and the spin/yield budgets before parking are one
-//!   step each so that models reach the parking path.
+//!   runs out of branches).
+//! * The spin and yield budgets before parking ([`SPIN_BEFORE_PARK`],
+//!   [`YIELD_ROUNDS`]) are zero under loom, so models reach the parking path.
 //! * Timed waits: loom has no clock. [`deadline_passed`] is always `true`
 //!   under loom, so a timed call makes one full attempt (try, register as a
 //!   waiter, try again) and then reports a timeout; [`park_timeout`] never
@@ -36,6 +37,13 @@ pub(crate) use self::std_impl::*;
 #[cfg(loom)]
 pub(crate) use self::loom_impl::*;
 
+/// Whether a blocked call spins (crossbeam-utils `Backoff`) before it yields
+/// and parks. `false` under loom, see [`YIELD_ROUNDS`].
+#[cfg(not(loom))]
+pub(crate) const SPIN_BEFORE_PARK: bool = true;
+#[cfg(loom)]
+pub(crate) const SPIN_BEFORE_PARK: bool = false;
+
 /// Yield rounds between the spin phase and parking (see `wait.rs`).
 ///
 /// On the 2-vCPU machines this crate is tuned on, a `sched_yield` that finds
@@ -43,15 +51,21 @@ pub(crate) use self::loom_impl::*;
 /// microseconds: long enough that at small capacities the other side usually
 /// moves before we pay a ~100 µs park/unpark round trip, short enough that a
 /// thread blocked for real stops burning CPU quickly.
+///
+/// Under loom both budgets are zero: a blocked call goes straight to
+/// register, re-check, park. The budgets are only time, and a loom yield
+/// means "do not run me until another thread has moved", so with them a model
+/// could never park a thread before the event that would unblock it, and a
+/// missing wake-up would go unnoticed.
 #[cfg(not(loom))]
 pub(crate) const YIELD_ROUNDS: u32 = 64;
 #[cfg(loom)]
-pub(crate) const YIELD_ROUNDS: u32 = 1;
+pub(crate) const YIELD_ROUNDS: u32 = 0;
 
 #[cfg(not(loom))]
 mod std_impl {
     pub(crate) use std::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
-    pub(crate) use std::sync::{Arc, Mutex, MutexGuard};
+    pub(crate) use std::sync::Arc;
     pub(crate) use std::thread::{current, park, yield_now, Thread};
     use std::time::Instant;
 
@@ -132,7 +146,7 @@ mod std_impl {
 #[cfg(loom)]
 mod loom_impl {
     pub(crate) use loom::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
-    pub(crate) use loom::sync::{Arc, Mutex, MutexGuard};
+    pub(crate) use loom::sync::Arc;
     pub(crate) use loom::thread::{current, park, yield_now, Thread};
     use std::time::Instant;
 
@@ -156,36 +170,81 @@ mod loom_impl {
         loom::thread::yield_now();
     }
 
-    /// Back-off whose every step is a loom yield, and which completes after
-    /// one step so that models reach the parking path.
+    /// Back-off whose every step is a loom yield.
     #[derive(Debug)]
-    pub(crate) struct Backoff {
-        steps: std::cell::Cell<u32>,
-    }
+    pub(crate) struct Backoff;
 
     impl Backoff {
         pub(crate) fn new() -> Backoff {
-            Backoff {
-                steps: std::cell::Cell::new(0),
-            }
+            Backoff
         }
         pub(crate) fn spin(&self) {
             loom::thread::yield_now();
         }
         pub(crate) fn snooze(&self) {
-            self.steps.set(self.steps.get() + 1);
             loom::thread::yield_now();
         }
         pub(crate) fn is_completed(&self) -> bool {
-            self.steps.get() >= 1
+            true
         }
     }
 }
 
-/// Locks `m`, ignoring poisoning: no user code ever runs while one of ringq's
-/// locks is held, so a poisoned lock can only mean a panic inside the standard
-/// library's own `Vec` code, after which the list is still consistent.
-#[inline]
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+/// A small spin lock for the waiter lists, built from the shim's own atomic
+/// and cell so that the same code runs under loom.
+///
+/// Why not `Mutex`: critical sections here are a few instructions (push or
+/// remove a `Thread`, maybe `unpark` it), so a spin lock with back-off is
+/// as fast as a futex mutex uncontended and never sleeps in the kernel
+/// (crossbeam-channel's `SyncWaker` makes the same choice). And loom 0.7.3's
+/// `unpark` makes a thread runnable whatever it is blocked on, including a
+/// loom `Mutex`, which then trips loom's own assertion (tokio-rs/loom#249);
+/// a thread spinning here is merely "yielded" to loom, which is harmless.
+pub(crate) struct SpinLock<T> {
+    locked: AtomicBool,
+    value: UnsafeCell<T>,
+}
+
+// SAFETY: the lock hands out `&mut T` to one thread at a time (the CAS on
+// `locked` is the mutual exclusion), so sharing it needs only `T: Send`, as
+// for `std::sync::Mutex`.
+unsafe impl<T: Send> Sync for SpinLock<T> {}
+// SAFETY: it owns a `T`; sending it sends the `T`.
+unsafe impl<T: Send> Send for SpinLock<T> {}
+
+impl<T> SpinLock<T> {
+    pub(crate) fn new(value: T) -> SpinLock<T> {
+        SpinLock {
+            locked: AtomicBool::new(false),
+            value: UnsafeCell::new(value),
+        }
+    }
+
+    /// Runs `f` with exclusive access to the value.
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        let backoff = Backoff::new();
+        // Acquire pairs with the Release in `Unlock::drop`: the previous
+        // holder's writes happen before ours. Relaxed on failure: we retry.
+        while self
+            .locked
+            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            backoff.snooze();
+        }
+        // Released on drop, so a panic in `f` cannot leave the lock held.
+        let _unlock = Unlock(&self.locked);
+        // SAFETY: we hold the lock, so no other `&mut T` to the value exists
+        // until `_unlock` drops after `f` returns.
+        self.value.with_mut(|p| f(unsafe { &mut *p }))
+    }
+}
+
+struct Unlock<'a>(&'a AtomicBool);
+
+impl Drop for Unlock<'_> {
+    fn drop(&mut self) {
+        // Release: publishes our writes to the next holder's Acquire.
+        self.0.store(false, Ordering::Release);
+    }
 }

@@ -13,7 +13,7 @@
 //!    then park until a notifier, `close()`, the cancel token or the deadline
 //!    wakes us. A parked thread uses no CPU.
 //!
-//! Only phase 3 touches a lock, and only when some thread is actually parked
+//! Only phase 3 touches a lock (a spin lock, see `sync.rs`), and only when some thread is actually parked
 //! does the other side's fast path pay more than one atomic load
 //! ([`Waker::notify_one`]).
 //!
@@ -35,8 +35,8 @@ use std::time::Instant;
 
 use crate::cancel::CancelToken;
 use crate::sync::{
-    current, deadline_passed, load_seqcst, lock, park, park_timeout, yield_now, AtomicUsize,
-    Backoff, Mutex, Ordering, Thread, YIELD_ROUNDS,
+    current, deadline_passed, load_seqcst, park, park_timeout, yield_now, AtomicUsize, Backoff,
+    Ordering, SpinLock, Thread, SPIN_BEFORE_PARK, YIELD_ROUNDS,
 };
 
 /// Threads parked on one side of a queue (pushers or poppers).
@@ -44,43 +44,47 @@ pub(crate) struct Waker {
     /// Number of threads in `waiters`. Non-zero means a notifier must take the
     /// lock; zero lets the fast path skip it.
     count: AtomicUsize,
-    /// Parked threads, oldest first.
-    waiters: Mutex<VecDeque<Thread>>,
+    /// Parked threads, oldest first. Notifiers `unpark` while holding the
+    /// lock, so once `unregister` returns no late `unpark` from this list can
+    /// reach the thread (it may find a stored token at its next `park`,
+    /// which every caller of `park` tolerates).
+    waiters: SpinLock<VecDeque<Thread>>,
 }
 
 impl Waker {
     pub(crate) fn new() -> Waker {
         Waker {
             count: AtomicUsize::new(0),
-            waiters: Mutex::new(VecDeque::new()),
+            waiters: SpinLock::new(VecDeque::new()),
         }
     }
 
     /// Adds `thread` to the list. The caller must re-check the queue after
     /// this returns and before parking.
     fn register(&self, thread: &Thread) {
-        let mut waiters = lock(&self.waiters);
-        waiters.push_back(thread.clone());
-        // SeqCst: the waiter's half of the handshake in `ring.rs`; it must
-        // precede the re-check's fence in the total order.
-        self.count.fetch_add(1, Ordering::SeqCst);
+        self.waiters.with(|waiters| {
+            waiters.push_back(thread.clone());
+            // SeqCst: the waiter's half of the handshake in `ring.rs`; it must
+            // precede the re-check's fence in the total order.
+            self.count.fetch_add(1, Ordering::SeqCst);
+        });
     }
 
     /// Removes `thread` from the list. Returns `false` if it was no longer
     /// there, i.e. a notifier took it out: a notification was addressed to it.
     fn unregister(&self, thread: &Thread) -> bool {
         let id = thread.id();
-        let mut waiters = lock(&self.waiters);
-        match waiters.iter().position(|t| t.id() == id) {
-            Some(pos) => {
-                waiters.remove(pos);
-                // Relaxed: `count` only changes under the lock; a notifier that
-                // reads a stale non-zero value just takes the lock for nothing.
-                self.count.fetch_sub(1, Ordering::Relaxed);
-                true
-            }
-            None => false,
-        }
+        self.waiters
+            .with(|waiters| match waiters.iter().position(|t| t.id() == id) {
+                Some(pos) => {
+                    waiters.remove(pos);
+                    // Relaxed: `count` only changes under the lock; a notifier that
+                    // reads a stale non-zero value just takes the lock for nothing.
+                    self.count.fetch_sub(1, Ordering::Relaxed);
+                    true
+                }
+                None => false,
+            })
     }
 
     /// Wakes the oldest parked thread, if any. One SeqCst load when none is.
@@ -95,29 +99,25 @@ impl Waker {
 
     #[cold]
     fn notify_one_slow(&self) {
-        let mut waiters = lock(&self.waiters);
-        let thread = waiters.pop_front();
-        if thread.is_some() {
-            // Relaxed: under the lock, see `unregister`.
-            self.count.fetch_sub(1, Ordering::Relaxed);
-        }
-        drop(waiters);
-        if let Some(thread) = thread {
-            thread.unpark();
-        }
+        self.waiters.with(|waiters| {
+            if let Some(thread) = waiters.pop_front() {
+                // Relaxed: under the lock, see `unregister`.
+                self.count.fetch_sub(1, Ordering::Relaxed);
+                thread.unpark();
+            }
+        });
     }
 
     /// Wakes every parked thread. Always takes the lock (see the module docs:
     /// the close handshake goes through the lock, not through `count`).
     pub(crate) fn notify_all(&self) {
-        let waiters = {
-            let mut waiters = lock(&self.waiters);
+        self.waiters.with(|waiters| {
+            // Relaxed: under the lock, see `unregister`.
             self.count.store(0, Ordering::Relaxed);
-            std::mem::take(&mut *waiters)
-        };
-        for thread in waiters {
-            thread.unpark();
-        }
+            for thread in waiters.drain(..) {
+                thread.unpark();
+            }
+        });
     }
 }
 
@@ -177,11 +177,14 @@ pub(crate) fn block<S, R>(
 ) -> Result<R, (Stop, S)> {
     let backoff = Backoff::new();
     let mut yields = 0;
+    // Under loom both budgets are zero (see `sync.rs`), which makes the
+    // comparison below constant there; that is the point, not a bug.
+    #[allow(clippy::absurd_extreme_comparisons)]
     loop {
         if let Some(stop) = until.stop() {
             return Err((stop, state));
         }
-        if !backoff.is_completed() {
+        if SPIN_BEFORE_PARK && !backoff.is_completed() {
             backoff.snooze();
         } else if yields < YIELD_ROUNDS {
             yields += 1;
