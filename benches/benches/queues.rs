@@ -1,0 +1,107 @@
+//! The criterion matrix: scenarios x capacities x implementations.
+//!
+//! `cargo bench -p ringq-benches` (filter with e.g. `-- mpmc/64`); the HTML
+//! report lands in `target/criterion/report/index.html`.
+
+use std::time::Duration;
+
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
+use ringq_benches::channels::{
+    ArrayQueue, ConcurrentQueue, Crossbeam, Flume, Kanal, RingqHandles, RingqQueue, Std,
+};
+use ringq_benches::{run, Channel, Outcome, Scenario};
+
+/// Values per iteration of the throughput scenarios.
+const N: u64 = 100_000;
+/// Round trips per iteration of pingpong, pairs per iteration of uncontended.
+const PINGPONG: u64 = 1_000;
+const PAIRS: u64 = 10_000;
+
+fn bench_one<C: Channel>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    scenario: Scenario,
+    cap: usize,
+    n: u64,
+) {
+    // A corrupted run is reported (and skipped) instead of measured.
+    if run::<C>(scenario, cap, n.min(1_000)) == Outcome::Corrupted {
+        eprintln!(
+            "{}/{}/{}: LOST/DUP values, not measured",
+            scenario.name(),
+            cap,
+            C::NAME
+        );
+        return;
+    }
+    group.bench_function(C::NAME, |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                match run::<C>(scenario, cap, n) {
+                    Outcome::Ok(d) => total += d,
+                    Outcome::Corrupted => panic!("{}: LOST/DUP values", C::NAME),
+                }
+            }
+            total
+        })
+    });
+}
+
+fn matrix(c: &mut Criterion) {
+    for scenario in [
+        Scenario::Seq,
+        Scenario::Spsc,
+        Scenario::Mpsc,
+        Scenario::Spmc,
+        Scenario::Mpmc,
+    ] {
+        for cap in [1usize, 64, 1024] {
+            let mut group = c.benchmark_group(format!("{}/{}", scenario.name(), cap));
+            group.throughput(Throughput::Elements(N));
+            group.sample_size(10);
+            group.measurement_time(Duration::from_secs(3));
+            bench_one::<RingqQueue>(&mut group, scenario, cap, N);
+            bench_one::<RingqHandles>(&mut group, scenario, cap, N);
+            bench_one::<Crossbeam>(&mut group, scenario, cap, N);
+            bench_one::<Kanal>(&mut group, scenario, cap, N);
+            bench_one::<Flume>(&mut group, scenario, cap, N);
+            bench_one::<Std>(&mut group, scenario, cap, N);
+            bench_one::<ArrayQueue>(&mut group, scenario, cap, N);
+            bench_one::<ConcurrentQueue>(&mut group, scenario, cap, N);
+            group.finish();
+        }
+    }
+}
+
+fn pingpong(c: &mut Criterion) {
+    let mut group = c.benchmark_group("pingpong");
+    group.throughput(Throughput::Elements(PINGPONG));
+    group.sample_size(10);
+    bench_one::<RingqQueue>(&mut group, Scenario::PingPong, 1, PINGPONG);
+    bench_one::<RingqHandles>(&mut group, Scenario::PingPong, 1, PINGPONG);
+    bench_one::<Crossbeam>(&mut group, Scenario::PingPong, 1, PINGPONG);
+    bench_one::<Kanal>(&mut group, Scenario::PingPong, 1, PINGPONG);
+    bench_one::<Flume>(&mut group, Scenario::PingPong, 1, PINGPONG);
+    bench_one::<Std>(&mut group, Scenario::PingPong, 1, PINGPONG);
+    bench_one::<ArrayQueue>(&mut group, Scenario::PingPong, 1, PINGPONG);
+    bench_one::<ConcurrentQueue>(&mut group, Scenario::PingPong, 1, PINGPONG);
+    group.finish();
+}
+
+fn uncontended(c: &mut Criterion) {
+    let mut group = c.benchmark_group("uncontended");
+    group.throughput(Throughput::Elements(PAIRS));
+    bench_one::<RingqQueue>(&mut group, Scenario::Uncontended, 64, PAIRS);
+    bench_one::<RingqHandles>(&mut group, Scenario::Uncontended, 64, PAIRS);
+    bench_one::<Crossbeam>(&mut group, Scenario::Uncontended, 64, PAIRS);
+    bench_one::<Kanal>(&mut group, Scenario::Uncontended, 64, PAIRS);
+    bench_one::<Flume>(&mut group, Scenario::Uncontended, 64, PAIRS);
+    bench_one::<Std>(&mut group, Scenario::Uncontended, 64, PAIRS);
+    bench_one::<ArrayQueue>(&mut group, Scenario::Uncontended, 64, PAIRS);
+    bench_one::<ConcurrentQueue>(&mut group, Scenario::Uncontended, 64, PAIRS);
+    group.finish();
+}
+
+criterion_group!(benches, matrix, pingpong, uncontended);
+criterion_main!(benches);

@@ -1,0 +1,218 @@
+//! The scenarios: who sends, who receives, and how a run is timed.
+//!
+//! Threads are spawned before the clock starts and released together by a
+//! barrier; the clock stops when the last one finishes. Every run checks a
+//! checksum of what came out against what went in, so a queue that loses or
+//! duplicates values is reported as such instead of as a number.
+
+use std::hint::black_box;
+use std::sync::Barrier;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::channels::Channel;
+
+/// A benchmark scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scenario {
+    /// One thread: pushes a batch of `capacity` values, pops them, repeats.
+    Seq,
+    /// One producer, one consumer.
+    Spsc,
+    /// Four producers, one consumer.
+    Mpsc,
+    /// One producer, four consumers.
+    Spmc,
+    /// Four producers, four consumers.
+    Mpmc,
+    /// Round trips through two capacity-1 queues between two threads.
+    PingPong,
+    /// One thread: `try_send` then `try_recv`, per pair.
+    Uncontended,
+}
+
+impl Scenario {
+    /// Every scenario, in report order.
+    pub const ALL: [Scenario; 7] = [
+        Scenario::Seq,
+        Scenario::Spsc,
+        Scenario::Mpsc,
+        Scenario::Spmc,
+        Scenario::Mpmc,
+        Scenario::PingPong,
+        Scenario::Uncontended,
+    ];
+
+    /// The name used in tables and filters.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::Seq => "seq",
+            Scenario::Spsc => "spsc",
+            Scenario::Mpsc => "mpsc",
+            Scenario::Spmc => "spmc",
+            Scenario::Mpmc => "mpmc",
+            Scenario::PingPong => "pingpong",
+            Scenario::Uncontended => "uncontended",
+        }
+    }
+
+    /// `(producers, consumers)` for the threaded throughput scenarios.
+    pub fn threads(self) -> Option<(usize, usize)> {
+        match self {
+            Scenario::Spsc => Some((1, 1)),
+            Scenario::Mpsc => Some((4, 1)),
+            Scenario::Spmc => Some((1, 4)),
+            Scenario::Mpmc => Some((4, 4)),
+            _ => None,
+        }
+    }
+
+    /// Whether the capacity is part of the scenario (pingpong always uses 1).
+    pub fn uses_capacity(self) -> bool {
+        !matches!(self, Scenario::PingPong | Scenario::Uncontended)
+    }
+}
+
+/// One timed run: how long `messages` took, or that values went missing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Outcome {
+    /// Every value came out exactly once (by checksum).
+    Ok(Duration),
+    /// The checksum of what came out differs from what went in.
+    Corrupted,
+}
+
+/// Runs `scenario` once over `messages` values (for pingpong: round trips;
+/// for uncontended: push/pop pairs) at capacity `cap`.
+pub fn run<C: Channel>(scenario: Scenario, cap: usize, messages: u64) -> Outcome {
+    match scenario {
+        Scenario::Seq => seq::<C>(cap, messages),
+        Scenario::PingPong => ping_pong::<C>(messages),
+        Scenario::Uncontended => uncontended::<C>(messages),
+        threaded => {
+            let (p, c) = threaded.threads().expect("threaded scenario");
+            producers_consumers::<C>(p, c, cap, messages)
+        }
+    }
+}
+
+/// Sum of `0..n`, the checksum every run must reproduce.
+fn expected_sum(n: u64) -> u64 {
+    n * n.saturating_sub(1) / 2
+}
+
+fn seq<C: Channel>(cap: usize, messages: u64) -> Outcome {
+    let (tx, rx) = C::new(cap);
+    let start = Instant::now();
+    let mut sum = 0u64;
+    let mut next = 0u64;
+    while next < messages {
+        let batch = (cap as u64).min(messages - next);
+        for v in next..next + batch {
+            C::send(&tx, v);
+        }
+        for _ in 0..batch {
+            sum = sum.wrapping_add(C::recv(&rx));
+        }
+        next += batch;
+    }
+    let elapsed = start.elapsed();
+    checked(sum, messages, elapsed)
+}
+
+fn checked(sum: u64, messages: u64, elapsed: Duration) -> Outcome {
+    if sum == expected_sum(messages) {
+        Outcome::Ok(elapsed)
+    } else {
+        Outcome::Corrupted
+    }
+}
+
+/// `producers` threads send `0..messages` between them (interleaved by
+/// index); `consumers` threads receive `messages / consumers` each.
+fn producers_consumers<C: Channel>(
+    producers: usize,
+    consumers: usize,
+    cap: usize,
+    messages: u64,
+) -> Outcome {
+    let messages = messages - messages % (producers * consumers) as u64;
+    let (tx, rx) = C::new(cap);
+    let barrier = Barrier::new(producers + consumers + 1);
+    let (elapsed, sum) = thread::scope(|s| {
+        for p in 0..producers {
+            let (tx, barrier) = (tx.clone(), &barrier);
+            s.spawn(move || {
+                barrier.wait();
+                let mut v = p as u64;
+                while v < messages {
+                    C::send(&tx, v);
+                    v += producers as u64;
+                }
+            });
+        }
+        let per_consumer = messages / consumers as u64;
+        let handles: Vec<_> = (0..consumers)
+            .map(|_| {
+                let (rx, barrier) = (rx.clone(), &barrier);
+                s.spawn(move || {
+                    barrier.wait();
+                    let mut sum = 0u64;
+                    for _ in 0..per_consumer {
+                        sum = sum.wrapping_add(C::recv(&rx));
+                    }
+                    sum
+                })
+            })
+            .collect();
+        barrier.wait();
+        let start = Instant::now();
+        let sum = handles
+            .into_iter()
+            .map(|h| h.join().expect("consumer"))
+            .fold(0u64, u64::wrapping_add);
+        (start.elapsed(), sum)
+    });
+    checked(sum, messages, elapsed)
+}
+
+fn ping_pong<C: Channel>(round_trips: u64) -> Outcome {
+    let (ping_tx, ping_rx) = C::new(1);
+    let (pong_tx, pong_rx) = C::new(1);
+    let barrier = Barrier::new(2);
+    let (elapsed, sum) = thread::scope(|s| {
+        let barrier_ref = &barrier;
+        s.spawn(move || {
+            barrier_ref.wait();
+            for _ in 0..round_trips {
+                let v = C::recv(&ping_rx);
+                C::send(&pong_tx, v);
+            }
+        });
+        barrier.wait();
+        let start = Instant::now();
+        let mut sum = 0u64;
+        for v in 0..round_trips {
+            C::send(&ping_tx, v);
+            sum = sum.wrapping_add(C::recv(&pong_rx));
+        }
+        (start.elapsed(), sum)
+    });
+    checked(sum, round_trips, elapsed)
+}
+
+fn uncontended<C: Channel>(pairs: u64) -> Outcome {
+    let (tx, rx) = C::new(64);
+    let start = Instant::now();
+    let mut sum = 0u64;
+    for v in 0..pairs {
+        assert!(
+            C::try_send(&tx, black_box(v)),
+            "{} full when empty",
+            C::NAME
+        );
+        sum = sum.wrapping_add(C::try_recv(&rx).unwrap_or(u64::MAX));
+    }
+    let elapsed = start.elapsed();
+    checked(black_box(sum), pairs, elapsed)
+}
