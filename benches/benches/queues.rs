@@ -48,6 +48,18 @@ fn bench_one<C: Channel>(
     });
 }
 
+/// Every implementation, in table order.
+fn every_impl(group: &mut BenchmarkGroup<'_, WallTime>, scenario: Scenario, cap: usize, n: u64) {
+    bench_one::<RingqQueue>(group, scenario, cap, n);
+    bench_one::<RingqHandles>(group, scenario, cap, n);
+    bench_one::<Crossbeam>(group, scenario, cap, n);
+    bench_one::<Kanal>(group, scenario, cap, n);
+    bench_one::<Flume>(group, scenario, cap, n);
+    bench_one::<Std>(group, scenario, cap, n);
+    bench_one::<ArrayQueue>(group, scenario, cap, n);
+    bench_one::<ConcurrentQueue>(group, scenario, cap, n);
+}
+
 fn matrix(c: &mut Criterion) {
     for scenario in [
         Scenario::Seq,
@@ -61,14 +73,7 @@ fn matrix(c: &mut Criterion) {
             group.throughput(Throughput::Elements(N));
             group.sample_size(10);
             group.measurement_time(Duration::from_secs(3));
-            bench_one::<RingqQueue>(&mut group, scenario, cap, N);
-            bench_one::<RingqHandles>(&mut group, scenario, cap, N);
-            bench_one::<Crossbeam>(&mut group, scenario, cap, N);
-            bench_one::<Kanal>(&mut group, scenario, cap, N);
-            bench_one::<Flume>(&mut group, scenario, cap, N);
-            bench_one::<Std>(&mut group, scenario, cap, N);
-            bench_one::<ArrayQueue>(&mut group, scenario, cap, N);
-            bench_one::<ConcurrentQueue>(&mut group, scenario, cap, N);
+            every_impl(&mut group, scenario, cap, N);
             group.finish();
         }
     }
@@ -78,28 +83,14 @@ fn pingpong(c: &mut Criterion) {
     let mut group = c.benchmark_group("pingpong");
     group.throughput(Throughput::Elements(PINGPONG));
     group.sample_size(10);
-    bench_one::<RingqQueue>(&mut group, Scenario::PingPong, 1, PINGPONG);
-    bench_one::<RingqHandles>(&mut group, Scenario::PingPong, 1, PINGPONG);
-    bench_one::<Crossbeam>(&mut group, Scenario::PingPong, 1, PINGPONG);
-    bench_one::<Kanal>(&mut group, Scenario::PingPong, 1, PINGPONG);
-    bench_one::<Flume>(&mut group, Scenario::PingPong, 1, PINGPONG);
-    bench_one::<Std>(&mut group, Scenario::PingPong, 1, PINGPONG);
-    bench_one::<ArrayQueue>(&mut group, Scenario::PingPong, 1, PINGPONG);
-    bench_one::<ConcurrentQueue>(&mut group, Scenario::PingPong, 1, PINGPONG);
+    every_impl(&mut group, Scenario::PingPong, 1, PINGPONG);
     group.finish();
 }
 
 fn uncontended(c: &mut Criterion) {
     let mut group = c.benchmark_group("uncontended");
     group.throughput(Throughput::Elements(PAIRS));
-    bench_one::<RingqQueue>(&mut group, Scenario::Uncontended, 64, PAIRS);
-    bench_one::<RingqHandles>(&mut group, Scenario::Uncontended, 64, PAIRS);
-    bench_one::<Crossbeam>(&mut group, Scenario::Uncontended, 64, PAIRS);
-    bench_one::<Kanal>(&mut group, Scenario::Uncontended, 64, PAIRS);
-    bench_one::<Flume>(&mut group, Scenario::Uncontended, 64, PAIRS);
-    bench_one::<Std>(&mut group, Scenario::Uncontended, 64, PAIRS);
-    bench_one::<ArrayQueue>(&mut group, Scenario::Uncontended, 64, PAIRS);
-    bench_one::<ConcurrentQueue>(&mut group, Scenario::Uncontended, 64, PAIRS);
+    every_impl(&mut group, Scenario::Uncontended, 64, PAIRS);
     group.finish();
 }
 

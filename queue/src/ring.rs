@@ -94,6 +94,15 @@ use crate::sync::{fence, AtomicUsize, Backoff, Ordering};
 /// eight laps remain, so positions stay distinct long enough. Whether memory
 /// for that many slots can be allocated is another matter: a capacity below
 /// this bound can still fail with [`CapacityError`] when the allocation does.
+///
+/// # Examples
+///
+/// ```
+/// use ringq::{Queue, MAX_CAPACITY};
+///
+/// let err = Queue::<u8>::try_new(MAX_CAPACITY + 1).unwrap_err();
+/// assert!(err.to_string().contains("exceeds the maximum"));
+/// ```
 pub const MAX_CAPACITY: usize = usize::MAX >> 4;
 
 /// The lock-free ring: slots, head, tail and the bit layout of positions.
