@@ -130,6 +130,12 @@ fn checked(sum: u64, messages: u64, elapsed: Duration) -> Outcome {
 
 /// `producers` threads send `0..messages` between them (interleaved by
 /// index); `consumers` threads receive `messages / consumers` each.
+///
+/// Every worker reads the clock itself, right after the barrier and right
+/// after its last operation; the run lasts from the earliest start to the
+/// latest end. (Timing from the main thread is wrong on a 2-vCPU machine:
+/// with nine runnable threads the main thread can be scheduled after the
+/// workers have already finished, which reported impossible rates.)
 fn producers_consumers<C: Channel>(
     producers: usize,
     consumers: usize,
@@ -138,42 +144,75 @@ fn producers_consumers<C: Channel>(
 ) -> Outcome {
     let messages = messages - messages % (producers * consumers) as u64;
     let (tx, rx) = C::new(cap);
-    let barrier = Barrier::new(producers + consumers + 1);
-    let (elapsed, sum) = thread::scope(|s| {
-        for p in 0..producers {
-            let (tx, barrier) = (tx.clone(), &barrier);
-            s.spawn(move || {
-                barrier.wait();
-                let mut v = p as u64;
-                while v < messages {
-                    C::send(&tx, v);
-                    v += producers as u64;
-                }
-            });
-        }
+    let barrier = Barrier::new(producers + consumers);
+    let (span, sum) = thread::scope(|s| {
+        let senders: Vec<_> = (0..producers)
+            .map(|p| {
+                let (tx, barrier) = (tx.clone(), &barrier);
+                s.spawn(move || {
+                    barrier.wait();
+                    let start = Instant::now();
+                    let mut v = p as u64;
+                    while v < messages {
+                        C::send(&tx, v);
+                        v += producers as u64;
+                    }
+                    (Span::new(start), 0u64)
+                })
+            })
+            .collect();
         let per_consumer = messages / consumers as u64;
-        let handles: Vec<_> = (0..consumers)
+        let receivers: Vec<_> = (0..consumers)
             .map(|_| {
                 let (rx, barrier) = (rx.clone(), &barrier);
                 s.spawn(move || {
                     barrier.wait();
+                    let start = Instant::now();
                     let mut sum = 0u64;
                     for _ in 0..per_consumer {
                         sum = sum.wrapping_add(C::recv(&rx));
                     }
-                    sum
+                    (Span::new(start), sum)
                 })
             })
             .collect();
-        barrier.wait();
-        let start = Instant::now();
-        let sum = handles
+        senders
             .into_iter()
-            .map(|h| h.join().expect("consumer"))
-            .fold(0u64, u64::wrapping_add);
-        (start.elapsed(), sum)
+            .chain(receivers)
+            .map(|h| h.join().expect("benchmark thread"))
+            .fold((None::<Span>, 0u64), |(span, sum), (s, x)| {
+                (Some(span.map_or(s, |t| t.union(s))), sum.wrapping_add(x))
+            })
     });
+    let elapsed = span.expect("at least one thread").elapsed();
     checked(sum, messages, elapsed)
+}
+
+/// The wall-clock interval one thread was busy, from its start to now.
+#[derive(Clone, Copy)]
+struct Span {
+    start: Instant,
+    end: Instant,
+}
+
+impl Span {
+    fn new(start: Instant) -> Span {
+        Span {
+            start,
+            end: Instant::now(),
+        }
+    }
+
+    fn union(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    fn elapsed(self) -> Duration {
+        self.end - self.start
+    }
 }
 
 fn ping_pong<C: Channel>(round_trips: u64) -> Outcome {
