@@ -1,0 +1,265 @@
+//! The pool's errors. None of them prints the closure or value it carries.
+
+use std::any::Any;
+use std::error::Error;
+use std::fmt;
+
+/// A job the pool did not accept; the caller's own closure comes back.
+///
+/// Because nothing is lost, the usual policies are one line each:
+///
+/// ```
+/// use ringq_pool::{Pool, Rejected};
+///
+/// let pool = Pool::new(1, 1);
+/// let job = || ();
+///
+/// // Caller runs: do the work on this thread when the pool cannot take it.
+/// if let Err(rejected) = pool.try_execute(job) {
+///     (rejected.into_inner())();
+/// }
+/// // Discard: drop it (maybe counting it first).
+/// let _ = pool.try_execute(job);
+/// // Retry later: keep the closure.
+/// let mut later = Vec::new();
+/// if let Err(Rejected::Full(f)) = pool.try_execute(job) {
+///     later.push(f);
+/// }
+/// # drop(later);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Rejected<F> {
+    /// The queue was full (`try_execute`), or stayed full for the whole
+    /// timeout (`execute_timeout`).
+    Full(F),
+    /// The pool is closed (closed, shut down or aborted). A closed pool
+    /// answers `Closed` even when its queue is also full.
+    Closed(F),
+}
+
+impl<F> Rejected<F> {
+    /// The closure that was not accepted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq_pool::Pool;
+    ///
+    /// let pool = Pool::new(1, 1);
+    /// pool.close();
+    /// let (tx, rx) = std::sync::mpsc::channel();
+    /// let f = pool.execute(move || tx.send(7).unwrap()).unwrap_err().into_inner();
+    /// f(); // the caller runs it
+    /// assert_eq!(rx.recv(), Ok(7));
+    /// ```
+    pub fn into_inner(self) -> F {
+        match self {
+            Rejected::Full(f) | Rejected::Closed(f) => f,
+        }
+    }
+
+    /// Whether the queue was full.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq_pool::Rejected;
+    ///
+    /// assert!(Rejected::Full(()).is_full());
+    /// ```
+    pub fn is_full(&self) -> bool {
+        matches!(self, Rejected::Full(_))
+    }
+
+    /// Whether the pool was closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq_pool::Rejected;
+    ///
+    /// assert!(Rejected::Closed(()).is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        matches!(self, Rejected::Closed(_))
+    }
+
+    pub(crate) fn map<G>(self, f: impl FnOnce(F) -> G) -> Rejected<G> {
+        match self {
+            Rejected::Full(x) => Rejected::Full(f(x)),
+            Rejected::Closed(x) => Rejected::Closed(f(x)),
+        }
+    }
+}
+
+impl<F> fmt::Debug for Rejected<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rejected::Full(_) => f.write_str("Full(..)"),
+            Rejected::Closed(_) => f.write_str("Closed(..)"),
+        }
+    }
+}
+
+impl<F> fmt::Display for Rejected<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rejected::Full(_) => f.write_str("job rejected: the pool's queue is full"),
+            Rejected::Closed(_) => f.write_str("job rejected: the pool is closed"),
+        }
+    }
+}
+
+impl<F> Error for Rejected<F> {}
+
+/// Why a [`JobHandle`](crate::JobHandle) has no result.
+pub enum JobError {
+    /// The job panicked; this is the payload `panic!` was called with.
+    Panicked(Box<dyn Any + Send>),
+    /// The job never ran: its handle cancelled it, or the pool was aborted
+    /// (and its [`PendingJob`](crate::PendingJob) was dropped unrun).
+    Cancelled,
+}
+
+impl JobError {
+    /// Whether the job panicked.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq_pool::JobError;
+    ///
+    /// assert!(!JobError::Cancelled.is_panic());
+    /// ```
+    pub fn is_panic(&self) -> bool {
+        matches!(self, JobError::Panicked(_))
+    }
+}
+
+impl fmt::Debug for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JobError::Panicked(p) => write!(f, "Panicked({:?})", panic_message(p.as_ref())),
+            JobError::Cancelled => f.write_str("Cancelled"),
+        }
+    }
+}
+
+impl fmt::Display for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JobError::Panicked(p) => write!(f, "job panicked: {}", panic_message(p.as_ref())),
+            JobError::Cancelled => f.write_str("job cancelled before it started"),
+        }
+    }
+}
+
+impl Error for JobError {}
+
+/// Why a [`Group`](crate::Group) failed.
+pub enum GroupError<E> {
+    /// A job returned this error.
+    Failed(E),
+    /// A job panicked; this is the payload.
+    Panicked(Box<dyn Any + Send>),
+    /// The job never ran (the group or the pool was cancelled first), or the
+    /// group refused a new job because it had already failed or been
+    /// cancelled, or the pool was closed.
+    Cancelled,
+}
+
+impl<E> GroupError<E> {
+    /// The job's own error, if it returned one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq_pool::GroupError;
+    ///
+    /// assert_eq!(GroupError::Failed(3).failed(), Some(3));
+    /// assert_eq!(GroupError::<i32>::Cancelled.failed(), None);
+    /// ```
+    pub fn failed(self) -> Option<E> {
+        match self {
+            GroupError::Failed(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for GroupError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GroupError::Failed(e) => f.debug_tuple("Failed").field(e).finish(),
+            GroupError::Panicked(p) => write!(f, "Panicked({:?})", panic_message(p.as_ref())),
+            GroupError::Cancelled => f.write_str("Cancelled"),
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for GroupError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GroupError::Failed(e) => write!(f, "job failed: {e}"),
+            GroupError::Panicked(p) => write!(f, "job panicked: {}", panic_message(p.as_ref())),
+            GroupError::Cancelled => f.write_str("job cancelled"),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> Error for GroupError<E> {}
+
+/// Why a [`Pipeline`](crate::pipeline::Pipeline) stopped early.
+pub enum PipelineError<E> {
+    /// A stage returned this error (the first one; the others were stopped).
+    Failed(E),
+    /// A stage panicked; this is the payload.
+    Panicked(Box<dyn Any + Send>),
+    /// The pipeline's token was cancelled from outside.
+    Cancelled,
+}
+
+impl<E: fmt::Debug> fmt::Debug for PipelineError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PipelineError::Failed(e) => f.debug_tuple("Failed").field(e).finish(),
+            PipelineError::Panicked(p) => {
+                write!(f, "Panicked({:?})", panic_message(p.as_ref()))
+            }
+            PipelineError::Cancelled => f.write_str("Cancelled"),
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for PipelineError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PipelineError::Failed(e) => write!(f, "pipeline stage failed: {e}"),
+            PipelineError::Panicked(p) => {
+                write!(f, "pipeline stage panicked: {}", panic_message(p.as_ref()))
+            }
+            PipelineError::Cancelled => f.write_str("pipeline cancelled"),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> Error for PipelineError<E> {}
+
+/// The text of a panic payload when it is a string (as `panic!("...")`
+/// makes it), else a placeholder.
+///
+/// # Examples
+///
+/// ```
+/// let payload = std::panic::catch_unwind(|| panic!("boom {}", 1)).unwrap_err();
+/// assert_eq!(ringq_pool::panic_message(payload.as_ref()), "boom 1");
+/// ```
+pub fn panic_message(payload: &(dyn Any + Send)) -> &str {
+    if let Some(s) = payload.downcast_ref::<&'static str>() {
+        s
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s
+    } else {
+        "<non-string panic payload>"
+    }
+}

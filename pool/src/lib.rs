@@ -1,0 +1,75 @@
+//! A thin worker pool on [ringq]: backpressure, drain or abort, panic
+//! isolation, fail-fast groups and pipelines.
+//!
+//! The queue does the synchronization; this crate adds the workers and the
+//! bookkeeping Go programmers get from worker pools, `errgroup` and
+//! pipelines:
+//!
+//! * [`Pool`]: a fixed set of workers over a bounded queue. `execute` and
+//!   `submit` block while the queue is full, `try_execute` never blocks, and
+//!   a rejected job comes back to the caller ([`Rejected::into_inner`]).
+//!   [`Pool::shutdown`] (and `Drop`) runs every queued job;
+//!   [`Pool::abort`] hands them back. A panicking job never kills a worker.
+//! * [`JobHandle`]: the result of a `submit`ted job; it can be cancelled
+//!   before it starts.
+//! * [`Group`]: the first error or panic cancels the group's token and the
+//!   jobs that have not started, with an optional limit on jobs in flight.
+//! * [`Semaphore`]: permits on a ringq queue.
+//! * [`pipeline`]: sources, stages, ordered and unordered parallel maps and
+//!   fan-in, stopped as a whole by one token.
+//! * [`Backend`]: the queue the pool runs on; ringq by default,
+//!   crossbeam-channel (feature `crossbeam`) and `std::sync::mpsc`
+//!   (feature `std-mpsc`) for comparison.
+//!
+//! # Accounting
+//!
+//! Every accepted job ends exactly once: completed, panicked, or cancelled
+//! before it started. [`Pool::stats`] satisfies
+//! `completed + panicked + cancelled + queued + active == accepted` in every
+//! snapshot.
+//!
+//! # What misuse gets
+//!
+//! | misuse | result |
+//! |---|---|
+//! | `Pool::new(0, _)`, capacity 0 or too large | panic with a message (`Pool::builder().build()` returns `InvalidInput` instead) |
+//! | submitting to a closed pool | `Rejected::Closed(f)`: your closure comes back |
+//! | `wait_idle` from one of the pool's own jobs | panic with a message (it would wait for itself) |
+//! | dropping or `shutdown` of the pool inside its own job | closes only; the workers finish the queue and exit on their own |
+//! | blocking `execute` from inside a job while every worker does the same on a full queue | deadlock, as with any bounded pool: use `try_execute` from jobs |
+//! | `Group::limit(0)`, a pipeline stage with 0 workers | panic with a message |
+//!
+//! # Examples
+//!
+//! ```
+//! use ringq_pool::Pool;
+//!
+//! let pool = Pool::new(4, 256);
+//! let handles: Vec<_> = (0..8u64).map(|i| pool.submit(move || i * i).unwrap()).collect();
+//! let total: u64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
+//! assert_eq!(total, 140);
+//! ```
+//!
+//! [ringq]: https://docs.rs/ringq
+
+mod error;
+mod group;
+mod job;
+mod pool;
+mod semaphore;
+mod sync;
+
+pub mod backend;
+pub mod pipeline;
+
+#[cfg(feature = "crossbeam")]
+pub use crate::backend::CrossbeamBackend;
+#[cfg(feature = "std-mpsc")]
+pub use crate::backend::StdBackend;
+pub use crate::backend::{Backend, RingqBackend};
+pub use crate::error::{panic_message, GroupError, JobError, PipelineError, Rejected};
+pub use crate::group::Group;
+pub use crate::job::{Job, JobHandle, PendingJob};
+pub use crate::pool::{Aborted, Builder, Pool, Report, Stats};
+pub use crate::semaphore::{Permit, Semaphore};
+pub use ringq::CancelToken;

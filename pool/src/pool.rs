@@ -1,0 +1,858 @@
+//! The pool: its workers, its counters, and how it shuts down.
+//!
+//! # Accounting
+//!
+//! Every accepted job ends exactly once, as completed, panicked or
+//! cancelled, and at every moment
+//! `accepted == completed + panicked + cancelled + queued + active`.
+//! The counters behind that:
+//!
+//! * `accepted` is incremented by the submitter *before* the push (and
+//!   decremented again if the push is rejected), so a job is always counted
+//!   as accepted before any worker can see it;
+//! * each worker has its own cache-padded `active`, `completed`, `panicked`
+//!   and `cancelled`, so workers never write a shared line per job; a worker
+//!   decrements `active` *before* it increments the final counter;
+//! * jobs that `abort` takes back are added to one pool-wide `cancelled`.
+//!
+//! [`Pool::stats`] reads the final counters first, then `active`, then
+//! `accepted`, all `SeqCst`, and derives `queued` as the rest. Given the two
+//! write orders above no job can be seen twice (a job seen completed had
+//! already left `active`, and one seen anywhere was already in `accepted`),
+//! so `queued` is never negative and the identity holds in every snapshot;
+//! a job that moves while we read is counted as queued for that snapshot.
+
+use std::any::Any;
+use std::fmt;
+use std::io;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Duration;
+
+use crossbeam_utils::CachePadded;
+use ringq::{CancelToken, CapacityError, PushTimeoutError, TryPushError};
+
+use crate::backend::{Backend, RingqBackend};
+use crate::error::Rejected;
+use crate::group::Group;
+use crate::job::{Ended, Exec, Job, JobHandle, PendingJob, Submitted};
+use crate::sync::{
+    load_seqcst, lock, thread, wait, Arc, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering,
+};
+
+type PanicHook = Box<dyn Fn(&(dyn Any + Send)) + Send + Sync>;
+type MakeBackend = fn(usize) -> Result<Box<dyn Backend>, CapacityError>;
+
+/// A fixed set of worker threads pulling jobs from a bounded ringq queue.
+///
+/// Submitting blocks while the queue is full (backpressure); `try_execute`
+/// never blocks. Dropping the pool shuts it down and runs every queued job
+/// ([`shutdown`](Self::shutdown)); [`abort`](Self::abort) hands queued jobs
+/// back instead. A panicking job never kills a worker.
+///
+/// `Pool` is `Send + Sync`: share it in an `Arc` to submit from many
+/// threads.
+///
+/// # Examples
+///
+/// ```
+/// use ringq_pool::Pool;
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use std::sync::Arc;
+///
+/// let pool = Pool::new(4, 64);
+/// let sum = Arc::new(AtomicUsize::new(0));
+/// for i in 1..=100 {
+///     let sum = sum.clone();
+///     pool.execute(move || { sum.fetch_add(i, Ordering::Relaxed); }).unwrap();
+/// }
+/// let report = pool.shutdown(); // runs every queued job, joins the workers
+/// assert_eq!(report.completed, 100);
+/// assert_eq!(sum.load(Ordering::Relaxed), 5050);
+/// ```
+pub struct Pool {
+    shared: Arc<Shared>,
+    workers: Vec<thread::JoinHandle<()>>,
+}
+
+/// What the workers and the pool handle share.
+struct Shared {
+    queue: Box<dyn Backend>,
+    token: CancelToken,
+    /// Set by `abort` before it closes the queue: a worker that pops a job
+    /// after this hands it back instead of running it.
+    aborting: AtomicBool,
+    accepted: CachePadded<AtomicUsize>,
+    /// Jobs `abort` took back (its own count; workers count their own).
+    aborted: CachePadded<AtomicUsize>,
+    counters: Box<[CachePadded<WorkerCounters>]>,
+    /// Threads in `wait_idle`; see [`Shared::notify_idle`].
+    idle_waiters: AtomicUsize,
+    idle_lock: Mutex<()>,
+    idle: Condvar,
+    handed_back: Mutex<Vec<Job>>,
+    on_panic: Option<PanicHook>,
+    worker_ids: Mutex<Vec<thread::ThreadId>>,
+    capacity: usize,
+}
+
+#[derive(Default)]
+struct WorkerCounters {
+    active: AtomicUsize,
+    completed: AtomicUsize,
+    panicked: AtomicUsize,
+    cancelled: AtomicUsize,
+}
+
+/// How a submit waits for room.
+#[derive(Clone, Copy)]
+pub(crate) enum Wait {
+    Block,
+    No,
+    Timeout(Duration),
+}
+
+impl Shared {
+    fn push(&self, job: Job, how: Wait) -> Result<(), Rejected<Job>> {
+        // SeqCst: see the module docs (a job is accepted before a worker can
+        // see it; `stats` reads `accepted` last).
+        self.accepted.fetch_add(1, Ordering::SeqCst);
+        let result = match how {
+            Wait::Block => self.queue.push(job).map_err(Rejected::Closed),
+            Wait::No => self.queue.try_push(job).map_err(|e| match e {
+                TryPushError::Full(j) => Rejected::Full(j),
+                TryPushError::Closed(j) => Rejected::Closed(j),
+            }),
+            Wait::Timeout(d) => self.queue.push_timeout(job, d).map_err(|e| match e {
+                PushTimeoutError::Timeout(j) => Rejected::Full(j),
+                PushTimeoutError::Closed(j) => Rejected::Closed(j),
+            }),
+        };
+        if result.is_err() {
+            self.accepted.fetch_sub(1, Ordering::SeqCst);
+            // A `wait_idle` may have seen this job as outstanding.
+            self.notify_idle();
+        }
+        result
+    }
+
+    /// The worker loop: pop, run, count, until the queue is closed and
+    /// drained.
+    fn work(&self, me: usize) {
+        let counters = &self.counters[me];
+        let sink = |payload: Box<dyn Any + Send>| self.panicked(payload);
+        while let Some(job) = self.queue.pop() {
+            // SeqCst pairs with the store in `abort`, which comes before its
+            // close: a job popped after that store is handed back.
+            if self.aborting.load(Ordering::SeqCst) {
+                lock(&self.handed_back).push(job);
+                continue;
+            }
+            counters.active.fetch_add(1, Ordering::SeqCst);
+            let ended = job.run(&sink);
+            // `active` goes down before the final counter goes up: see the
+            // module docs.
+            counters.active.fetch_sub(1, Ordering::SeqCst);
+            let counter = match ended {
+                Ended::Completed => &counters.completed,
+                Ended::Panicked => &counters.panicked,
+                Ended::Cancelled => &counters.cancelled,
+            };
+            counter.fetch_add(1, Ordering::SeqCst);
+            self.notify_idle();
+        }
+    }
+
+    /// A plain job panicked: give the payload to the hook. A hook that
+    /// panics itself is ignored rather than allowed to kill the worker.
+    fn panicked(&self, payload: Box<dyn Any + Send>) {
+        if let Some(hook) = &self.on_panic {
+            let _ = catch_unwind(AssertUnwindSafe(|| hook(payload.as_ref())));
+        }
+    }
+
+    /// Completed + panicked + cancelled, over all workers and `abort`.
+    fn finished(&self) -> (usize, usize, usize) {
+        let mut done = (0, 0, load_seqcst(&self.aborted));
+        for c in self.counters.iter() {
+            done.0 += load_seqcst(&c.completed);
+            done.1 += load_seqcst(&c.panicked);
+            done.2 += load_seqcst(&c.cancelled);
+        }
+        done
+    }
+
+    /// Accepted jobs that have not finished (queued or running).
+    fn outstanding(&self) -> usize {
+        let (c, p, x) = self.finished();
+        load_seqcst(&self.accepted).saturating_sub(c + p + x)
+    }
+
+    /// Wakes `wait_idle` callers if there are any.
+    ///
+    /// The handshake is the one ringq's waker uses: the worker's counter
+    /// update (a `SeqCst` RMW) comes before this `SeqCst` load of
+    /// `idle_waiters`; a waiter increments `idle_waiters` (`SeqCst`) before
+    /// it reads the counters. In the single total order one of the two sees
+    /// the other, so either the waiter sees the job finished, or we see the
+    /// waiter and notify under the lock it holds until it sleeps.
+    fn notify_idle(&self) {
+        if load_seqcst(&self.idle_waiters) != 0 {
+            let _guard = lock(&self.idle_lock);
+            self.idle.notify_all();
+        }
+    }
+
+    fn is_worker(&self) -> bool {
+        let me = thread::current().id();
+        lock(&self.worker_ids).contains(&me)
+    }
+
+    fn report(&self) -> Report {
+        let (completed, panicked, cancelled) = self.finished();
+        Report {
+            completed,
+            panicked,
+            cancelled,
+        }
+    }
+}
+
+impl Pool {
+    /// A pool of `workers` threads over a queue of `capacity` jobs.
+    ///
+    /// # Panics
+    ///
+    /// If `workers` is 0, if `capacity` is 0 or larger than
+    /// [`ringq::MAX_CAPACITY`], or if a thread cannot be spawned. Use
+    /// [`Pool::builder`] to get these as errors instead.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(2, 16);
+    /// assert_eq!(pool.stats().workers, 2);
+    /// ```
+    pub fn new(workers: usize, capacity: usize) -> Pool {
+        Pool::builder()
+            .workers(workers)
+            .capacity(capacity)
+            .build()
+            .unwrap_or_else(|e| panic!("ringq_pool::Pool::new: {e}"))
+    }
+
+    /// A [`Builder`] for the other settings.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::builder().workers(2).capacity(8).name("io").build().unwrap();
+    /// let h = pool.submit(|| std::thread::current().name().unwrap().to_owned()).unwrap();
+    /// assert!(h.join().unwrap().starts_with("io-"));
+    /// ```
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// Queues `f`, blocking while the queue is full.
+    ///
+    /// # Errors
+    ///
+    /// [`Rejected::Closed`] with `f` if the pool is closed, before the call
+    /// or while it waits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(1, 1);
+    /// pool.execute(|| ()).unwrap();
+    /// ```
+    pub fn execute<F: FnOnce() + Send + 'static>(&self, f: F) -> Result<(), Rejected<F>> {
+        self.execute_with(f, Wait::Block)
+    }
+
+    /// Queues `f` if there is room now; never blocks.
+    ///
+    /// # Errors
+    ///
+    /// [`Rejected::Full`] with `f` if the queue is full,
+    /// [`Rejected::Closed`] if the pool is closed (even when also full).
+    ///
+    /// # Examples
+    ///
+    /// Drop-on-full, counting what was dropped:
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(1, 1);
+    /// let mut dropped = 0;
+    /// for _ in 0..10 {
+    ///     if pool.try_execute(|| std::thread::sleep(std::time::Duration::from_millis(1))).is_err() {
+    ///         dropped += 1;
+    ///     }
+    /// }
+    /// assert!(dropped <= 10);
+    /// ```
+    pub fn try_execute<F: FnOnce() + Send + 'static>(&self, f: F) -> Result<(), Rejected<F>> {
+        self.execute_with(f, Wait::No)
+    }
+
+    /// Queues `f`, blocking while the queue is full for at most `timeout`.
+    ///
+    /// # Errors
+    ///
+    /// [`Rejected::Full`] with `f` if the queue stayed full,
+    /// [`Rejected::Closed`] if the pool is closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let pool = ringq_pool::Pool::new(1, 4);
+    /// pool.execute_timeout(|| (), Duration::from_millis(10)).unwrap();
+    /// ```
+    pub fn execute_timeout<F: FnOnce() + Send + 'static>(
+        &self,
+        f: F,
+        timeout: Duration,
+    ) -> Result<(), Rejected<F>> {
+        self.execute_with(f, Wait::Timeout(timeout))
+    }
+
+    fn execute_with<F: FnOnce() + Send + 'static>(
+        &self,
+        f: F,
+        how: Wait,
+    ) -> Result<(), Rejected<F>> {
+        self.shared
+            .push(Job::from_task(Exec(f)), how)
+            .map_err(|r| r.map(|job| job.into_task::<Exec<F>>().0))
+    }
+
+    /// Queues `f` (blocking while the queue is full) and returns a handle to
+    /// its result.
+    ///
+    /// # Errors
+    ///
+    /// [`Rejected::Closed`] with `f` if the pool is closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(2, 8);
+    /// let handles: Vec<_> = (0..4).map(|i| pool.submit(move || i * i).unwrap()).collect();
+    /// let squares: Vec<i32> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    /// assert_eq!(squares, [0, 1, 4, 9]);
+    /// ```
+    pub fn submit<F, R>(&self, f: F) -> Result<JobHandle<R>, Rejected<F>>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let (task, handle) = Submitted::new(f);
+        match self.shared.push(Job::from_task(task), Wait::Block) {
+            Ok(()) => Ok(handle),
+            Err(r) => Err(r.map(|job| job.into_task::<Submitted<F, R>>().f)),
+        }
+    }
+
+    pub(crate) fn push_job(&self, job: Job, how: Wait) -> Result<(), Rejected<Job>> {
+        self.shared.push(job, how)
+    }
+
+    /// Stops accepting jobs; queued jobs still run. Wakes submitters blocked
+    /// on a full queue with [`Rejected::Closed`]. Idempotent.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(1, 4);
+    /// pool.close();
+    /// assert!(pool.execute(|| ()).unwrap_err().is_closed());
+    /// ```
+    pub fn close(&self) {
+        self.shared.queue.close();
+    }
+
+    /// Whether the pool is closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(1, 4);
+    /// assert!(!pool.is_closed());
+    /// pool.close();
+    /// assert!(pool.is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.shared.queue.is_closed()
+    }
+
+    /// Blocks until every accepted job has finished: the queue is empty and
+    /// no job is running. When it returns, [`stats`](Self::stats) already
+    /// counts every job that finished. Jobs submitted meanwhile (from
+    /// outside or from inside jobs) are waited for too.
+    ///
+    /// # Panics
+    ///
+    /// If called from one of this pool's own jobs, which would wait for
+    /// itself forever.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(2, 8);
+    /// for _ in 0..20 {
+    ///     pool.execute(|| ()).unwrap();
+    /// }
+    /// pool.wait_idle();
+    /// assert_eq!(pool.stats().completed, 20);
+    /// ```
+    pub fn wait_idle(&self) {
+        assert!(
+            !self.shared.is_worker(),
+            "Pool::wait_idle called from one of the pool's own jobs: it would wait for itself"
+        );
+        let shared = &*self.shared;
+        let mut guard = lock(&shared.idle_lock);
+        loop {
+            // SeqCst: the handshake described on `Shared::notify_idle`.
+            shared.idle_waiters.fetch_add(1, Ordering::SeqCst);
+            if shared.outstanding() == 0 {
+                shared.idle_waiters.fetch_sub(1, Ordering::SeqCst);
+                return;
+            }
+            guard = wait(&shared.idle, guard);
+            shared.idle_waiters.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Closes the pool, runs every queued job, joins the workers and says
+    /// how the jobs ended.
+    ///
+    /// Called from one of the pool's own jobs (an `Arc<Pool>` unwrapped
+    /// there), it only closes: the workers finish the queue and exit on
+    /// their own, and the report counts what had ended so far.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(2, 4);
+    /// pool.execute(|| panic!("job failed")).unwrap();
+    /// pool.execute(|| ()).unwrap();
+    /// let report = pool.shutdown();
+    /// assert_eq!((report.completed, report.panicked, report.cancelled), (1, 1, 0));
+    /// ```
+    pub fn shutdown(mut self) -> Report {
+        self.close_and_join();
+        self.shared.report()
+    }
+
+    /// Closes the pool, cancels its [`token`](Self::token), takes back every
+    /// job that has not started, joins the workers and returns the jobs.
+    ///
+    /// Jobs already running finish (they can watch the token to stop
+    /// early). A worker that pops a job after the abort began hands it back
+    /// instead of running it, so after the token is cancelled no queued job
+    /// starts. Every job taken back counts as cancelled; run the ones you
+    /// want with [`PendingJob::run`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(1, 16);
+    /// let token = pool.token().clone();
+    /// // A long job that stops when the pool is aborted.
+    /// pool.execute(move || while !token.is_cancelled() { std::thread::yield_now() }).unwrap();
+    /// for _ in 0..5 {
+    ///     pool.execute(|| ()).unwrap();
+    /// }
+    /// let aborted = pool.abort();
+    /// let r = aborted.report;
+    /// assert_eq!(r.completed + r.cancelled, 6);
+    /// assert_eq!(aborted.pending.len(), r.cancelled);
+    /// ```
+    pub fn abort(mut self) -> Aborted {
+        let shared = self.shared.clone();
+        // Before the close: a worker that pops after this hands the job
+        // back (SeqCst pairs with the load in `Shared::work`).
+        shared.aborting.store(true, Ordering::SeqCst);
+        shared.queue.close();
+        shared.token.cancel();
+        let mut jobs = Vec::new();
+        while let Some(job) = shared.queue.try_pop() {
+            jobs.push(job);
+        }
+        self.join();
+        jobs.append(&mut lock(&shared.handed_back));
+        while let Some(job) = shared.queue.try_pop() {
+            jobs.push(job);
+        }
+        shared.aborted.fetch_add(jobs.len(), Ordering::SeqCst);
+        shared.notify_idle();
+        let pending = jobs
+            .into_iter()
+            .filter(|job| !job.is_cancelled())
+            .map(PendingJob)
+            .collect();
+        Aborted {
+            pending,
+            report: shared.report(),
+        }
+    }
+
+    /// The pool's cancellation token: cancelled by [`abort`](Self::abort).
+    /// Long jobs can watch it (a clone moved into the job) and stop early.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(1, 4);
+    /// let token = pool.token().clone();
+    /// assert!(!token.is_cancelled());
+    /// drop(pool.abort());
+    /// assert!(token.is_cancelled());
+    /// ```
+    pub fn token(&self) -> &CancelToken {
+        &self.shared.token
+    }
+
+    /// A snapshot of the pool's counters. The values race with the workers,
+    /// but every snapshot satisfies
+    /// `completed + panicked + cancelled + queued + active` = jobs accepted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(3, 32);
+    /// let s = pool.stats();
+    /// assert_eq!((s.workers, s.capacity, s.queued, s.active), (3, 32, 0, 0));
+    /// ```
+    pub fn stats(&self) -> Stats {
+        let shared = &*self.shared;
+        let (completed, panicked, cancelled) = shared.finished();
+        let active: usize = shared.counters.iter().map(|c| load_seqcst(&c.active)).sum();
+        let accepted = load_seqcst(&shared.accepted);
+        Stats {
+            workers: shared.counters.len(),
+            capacity: shared.capacity,
+            // Never negative by the argument in the module docs; saturating
+            // so a broken argument shows as a wrong count, not a panic.
+            queued: accepted.saturating_sub(completed + panicked + cancelled + active),
+            active,
+            completed,
+            panicked,
+            cancelled,
+        }
+    }
+
+    /// A fail-fast group of jobs on this pool (Go's errgroup); see
+    /// [`Group`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(2, 8);
+    /// let group = pool.group::<String>();
+    /// group.spawn(|_token| Ok(())).unwrap();
+    /// group.spawn(|_token| Err("bad input".to_owned())).unwrap();
+    /// assert_eq!(group.wait().unwrap_err().failed().unwrap(), "bad input");
+    /// ```
+    pub fn group<E: Send + 'static>(&self) -> Group<'_, E> {
+        Group::new(self)
+    }
+
+    fn close_and_join(&mut self) {
+        self.shared.queue.close();
+        self.join();
+    }
+
+    /// Joins the workers, unless we are one of them (then they finish on
+    /// their own; joining would wait for ourselves).
+    fn join(&mut self) {
+        let workers = std::mem::take(&mut self.workers);
+        if self.shared.is_worker() {
+            return;
+        }
+        for w in workers {
+            // A worker catches every job's panic, so it only ends by
+            // returning; a join error would be a bug in the pool.
+            w.join().expect("ringq_pool worker thread panicked");
+        }
+    }
+}
+
+impl Drop for Pool {
+    /// Shuts the pool down and runs every queued job ([`Pool::shutdown`]).
+    /// From inside one of its own jobs it only closes the pool.
+    fn drop(&mut self) {
+        if !self.workers.is_empty() {
+            self.close_and_join();
+        }
+    }
+}
+
+impl fmt::Debug for Pool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pool")
+            .field("stats", &self.stats())
+            .field("closed", &self.is_closed())
+            .finish()
+    }
+}
+
+/// A snapshot of a pool's counters ([`Pool::stats`]).
+///
+/// # Examples
+///
+/// ```
+/// let s = ringq_pool::Pool::new(1, 2).stats();
+/// assert_eq!(s.completed + s.panicked + s.cancelled + s.queued + s.active, 0);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stats {
+    /// Worker threads.
+    pub workers: usize,
+    /// Queue capacity.
+    pub capacity: usize,
+    /// Accepted jobs not yet started.
+    pub queued: usize,
+    /// Jobs running now.
+    pub active: usize,
+    /// Jobs that ran and returned.
+    pub completed: usize,
+    /// Jobs that panicked.
+    pub panicked: usize,
+    /// Jobs that never ran: cancelled through their handle or group, or
+    /// taken back by `abort`.
+    pub cancelled: usize,
+}
+
+/// How the jobs of a finished pool ended ([`Pool::shutdown`],
+/// [`Pool::abort`]).
+///
+/// # Examples
+///
+/// ```
+/// let r = ringq_pool::Pool::new(1, 2).shutdown();
+/// assert_eq!(r, ringq_pool::Report { completed: 0, panicked: 0, cancelled: 0 });
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Jobs that ran and returned.
+    pub completed: usize,
+    /// Jobs that panicked.
+    pub panicked: usize,
+    /// Jobs that never ran.
+    pub cancelled: usize,
+}
+
+/// What [`Pool::abort`] returns: the jobs it took back, and the report.
+///
+/// # Examples
+///
+/// ```
+/// let aborted = ringq_pool::Pool::new(1, 2).abort();
+/// assert!(aborted.pending.is_empty());
+/// ```
+#[derive(Debug)]
+pub struct Aborted {
+    /// Jobs that had not started, in no particular order. Dropping them
+    /// cancels them; [`PendingJob::run`] runs one here.
+    pub pending: Vec<PendingJob>,
+    /// How all the pool's jobs ended (the pending ones count as cancelled).
+    pub report: Report,
+}
+
+/// Settings for a [`Pool`] ([`Pool::builder`]).
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use std::sync::Arc;
+///
+/// let panics = Arc::new(AtomicUsize::new(0));
+/// let seen = panics.clone();
+/// let pool = ringq_pool::Pool::builder()
+///     .workers(2)
+///     .capacity(64)
+///     .name("worker")
+///     .stack_size(256 * 1024)
+///     .on_panic(move |_payload| { seen.fetch_add(1, Ordering::Relaxed); })
+///     .build()
+///     .unwrap();
+/// pool.execute(|| panic!("oops")).unwrap();
+/// pool.shutdown();
+/// assert_eq!(panics.load(Ordering::Relaxed), 1);
+/// ```
+pub struct Builder {
+    workers: Option<usize>,
+    capacity: usize,
+    name: String,
+    stack_size: Option<usize>,
+    on_panic: Option<PanicHook>,
+    backend: MakeBackend,
+}
+
+fn make_backend<B: Backend>(capacity: usize) -> Result<Box<dyn Backend>, CapacityError> {
+    B::with_capacity(capacity).map(|b| Box::new(b) as Box<dyn Backend>)
+}
+
+impl Default for Builder {
+    fn default() -> Builder {
+        Builder {
+            workers: None,
+            capacity: 1024,
+            name: "ringq-pool".to_owned(),
+            stack_size: None,
+            on_panic: None,
+            backend: make_backend::<RingqBackend>,
+        }
+    }
+}
+
+impl Builder {
+    /// Worker threads (default: `std::thread::available_parallelism`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::builder().workers(3).build().unwrap();
+    /// assert_eq!(pool.stats().workers, 3);
+    /// ```
+    pub fn workers(mut self, n: usize) -> Builder {
+        self.workers = Some(n);
+        self
+    }
+
+    /// Queue capacity in jobs (default 1024).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::builder().capacity(7).build().unwrap();
+    /// assert_eq!(pool.stats().capacity, 7);
+    /// ```
+    pub fn capacity(mut self, c: usize) -> Builder {
+        self.capacity = c;
+        self
+    }
+
+    /// Worker thread name prefix: workers are named `"{prefix}-{index}"`
+    /// (default `ringq-pool`).
+    ///
+    /// # Examples
+    ///
+    /// See [`Pool::builder`].
+    pub fn name(mut self, prefix: impl Into<String>) -> Builder {
+        self.name = prefix.into();
+        self
+    }
+
+    /// Stack size of each worker, in bytes (default: std's).
+    ///
+    /// # Examples
+    ///
+    /// See [`Builder`].
+    pub fn stack_size(mut self, bytes: usize) -> Builder {
+        self.stack_size = Some(bytes);
+        self
+    }
+
+    /// Called on the worker with the payload of every `execute` job that
+    /// panics (a `submit` job's panic goes to its handle, a group job's to
+    /// its group). By default the panic is only counted: Rust's panic hook
+    /// has already printed it. A hook that panics is ignored.
+    ///
+    /// # Examples
+    ///
+    /// See [`Builder`].
+    pub fn on_panic(mut self, f: impl Fn(&(dyn Any + Send)) + Send + Sync + 'static) -> Builder {
+        self.on_panic = Some(Box::new(f));
+        self
+    }
+
+    /// The queue the pool runs on (default [`RingqBackend`]).
+    ///
+    /// # Examples
+    ///
+    /// See [`Backend`].
+    pub fn backend<B: Backend>(mut self) -> Builder {
+        self.backend = make_backend::<B>;
+        self
+    }
+
+    /// Spawns the workers.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` for 0 workers or a capacity the backend refuses;
+    /// the spawn error if a thread cannot be started (workers already
+    /// started are shut down first).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let err = ringq_pool::Pool::builder().workers(0).build().unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    /// ```
+    pub fn build(self) -> io::Result<Pool> {
+        let workers = match self.workers {
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        };
+        if workers == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a pool needs at least one worker",
+            ));
+        }
+        let queue = (self.backend)(self.capacity)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let shared = Arc::new(Shared {
+            capacity: queue.capacity(),
+            queue,
+            token: CancelToken::new(),
+            aborting: AtomicBool::new(false),
+            accepted: CachePadded::new(AtomicUsize::new(0)),
+            aborted: CachePadded::new(AtomicUsize::new(0)),
+            counters: (0..workers)
+                .map(|_| CachePadded::new(WorkerCounters::default()))
+                .collect(),
+            idle_waiters: AtomicUsize::new(0),
+            idle_lock: Mutex::new(()),
+            idle: Condvar::new(),
+            handed_back: Mutex::new(Vec::new()),
+            on_panic: self.on_panic,
+            worker_ids: Mutex::new(Vec::with_capacity(workers)),
+        });
+        let mut pool = Pool {
+            shared: shared.clone(),
+            workers: Vec::with_capacity(workers),
+        };
+        for i in 0..workers {
+            let mut builder = thread::Builder::new().name(format!("{}-{i}", self.name));
+            if let Some(bytes) = self.stack_size {
+                builder = builder.stack_size(bytes);
+            }
+            let worker_shared = shared.clone();
+            // On error `pool` drops here: close, join the ones started.
+            let handle = builder.spawn(move || worker_shared.work(i))?;
+            lock(&shared.worker_ids).push(handle.thread().id());
+            pool.workers.push(handle);
+        }
+        Ok(pool)
+    }
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("workers", &self.workers)
+            .field("capacity", &self.capacity)
+            .field("name", &self.name)
+            .field("stack_size", &self.stack_size)
+            .field("on_panic", &self.on_panic.is_some())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,59 @@
+//! The pool's synchronization primitives: std's normally, loom's under
+//! `--cfg loom`, so the loom models in `loom-tests/` check the shipped code.
+//!
+//! The pool is thin: the job queue (ringq) does the lock-free work. What is
+//! left here is a mutex and condition variable for the slow paths
+//! (`wait_idle`, `JobHandle::join`, groups), a few counters, and threads.
+//!
+//! One difference between the builds, the same one ringq's shim documents:
+//! [`load_seqcst`] is a plain `SeqCst` load normally and a `fetch_add(0,
+//! SeqCst)` under loom, because loom models `SeqCst` loads more weakly than
+//! C++20 does (loom issue #180) and would report a false lost wake-up on the
+//! store-buffering handshake `wait_idle` uses.
+
+#[cfg(not(loom))]
+pub(crate) use std::{
+    sync::{
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+        Arc, Condvar, Mutex, MutexGuard,
+    },
+    thread,
+};
+
+#[cfg(loom)]
+pub(crate) use loom::{
+    sync::{
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+        Arc, Condvar, Mutex, MutexGuard,
+    },
+    thread,
+};
+
+/// Locks `m`, ignoring poisoning: the pool never runs a job (or any other
+/// caller code) while it holds one of its own locks, so a poisoned lock can
+/// only come from a bug in the pool itself, and the data it guards (counters
+/// and result slots) is valid after every statement.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Waits on `cv`, ignoring poisoning (see [`lock`]).
+pub(crate) fn wait<'a, T>(cv: &Condvar, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+    cv.wait(guard)
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A `SeqCst` load that takes part in a store-buffering handshake; see the
+/// module docs.
+#[cfg(not(loom))]
+#[inline(always)]
+pub(crate) fn load_seqcst(a: &AtomicUsize) -> usize {
+    a.load(Ordering::SeqCst)
+}
+
+/// A `SeqCst` load that takes part in a store-buffering handshake; see the
+/// module docs.
+#[cfg(loom)]
+pub(crate) fn load_seqcst(a: &AtomicUsize) -> usize {
+    a.fetch_add(0, Ordering::SeqCst)
+}
