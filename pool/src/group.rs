@@ -240,6 +240,11 @@ impl<'p, E: Send + 'static> Group<'p, E> {
     where
         F: FnOnce(&CancelToken) -> Result<(), E> + Send + 'static,
     {
+        // Again after waiting for the permit: a sibling may have failed
+        // meanwhile (its permit comes back only after it cancelled).
+        if self.token.is_cancelled() {
+            return Err(GroupError::Cancelled);
+        }
         lock(&self.state.inner).in_flight += 1;
         let job = GroupJob {
             f,

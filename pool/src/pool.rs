@@ -520,6 +520,10 @@ impl Pool {
     /// but every snapshot satisfies
     /// `completed + panicked + cancelled + queued + active` = jobs accepted.
     ///
+    /// A [`JobHandle`] resolves just before its worker counts the job, so
+    /// right after a `join` the job may not be counted yet; after
+    /// [`wait_idle`](Self::wait_idle) returns, every finished job is.
+    ///
     /// # Examples
     ///
     /// ```

@@ -1,0 +1,226 @@
+//! Many jobs from many threads: every accepted job ends exactly once, and
+//! the counters say so. Each scenario runs over every compiled backend.
+
+mod common;
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread;
+
+use common::{assert_identity, scaled, RunLedger};
+use ringq_pool::{Backend, Pool, RingqBackend};
+
+fn pool<B: Backend>(workers: usize, capacity: usize) -> Pool {
+    Pool::builder()
+        .workers(workers)
+        .capacity(capacity)
+        .backend::<B>()
+        .build()
+        .unwrap()
+}
+
+/// Runs `check::<B>()` for every backend this build has.
+macro_rules! each_backend {
+    ($($name:ident => $check:ident;)*) => {$(
+        mod $name {
+            #[test]
+            fn ringq() {
+                super::$check::<ringq_pool::RingqBackend>();
+            }
+            #[cfg(feature = "crossbeam")]
+            #[test]
+            fn crossbeam() {
+                super::$check::<ringq_pool::CrossbeamBackend>();
+            }
+            #[cfg(feature = "std-mpsc")]
+            #[test]
+            fn std_mpsc() {
+                super::$check::<ringq_pool::StdBackend>();
+            }
+        }
+    )*};
+}
+
+each_backend! {
+    tiny_jobs_capacity_1 => tiny_jobs_from_three_submitters;
+    abort_races => abort_racing_submitters_and_workers;
+    panics => one_job_in_ten_panics;
+    nested => wait_idle_while_jobs_submit_jobs;
+}
+
+/// 4 workers, capacity 1, 100,000 tiny jobs from 3 submitter threads.
+fn tiny_jobs_from_three_submitters<B: Backend>() {
+    let jobs = scaled(100_000, 60);
+    let pool = pool::<B>(4, 1);
+    let ledger = RunLedger::new(jobs);
+    thread::scope(|s| {
+        for t in 0..3 {
+            let (pool, ledger) = (&pool, &ledger);
+            s.spawn(move || {
+                for id in (t..jobs).step_by(3) {
+                    let ledger = ledger.clone();
+                    pool.execute(move || ledger.ran(id)).unwrap();
+                }
+            });
+        }
+    });
+    let report = pool.shutdown();
+    assert_eq!(ledger.ran_at_most_once(), jobs);
+    assert_eq!(
+        (report.completed, report.panicked, report.cancelled),
+        (jobs, 0, 0)
+    );
+}
+
+/// The abort races the workers and the submitters' last jobs: submitters
+/// share the pool through an `Arc` and the aborting thread takes it back
+/// (`Arc::try_unwrap`) the moment the last of them lets go, while workers
+/// are still popping. (`abort` takes `self`, so a submit cannot overlap the
+/// abort call itself; `close_races_blocked_submitters` covers that race for
+/// `close`.) Every accepted job either ran once or came back once.
+fn abort_racing_submitters_and_workers<B: Backend>() {
+    for round in 0..scaled(20, 2) {
+        let pool = Arc::new(pool::<B>(2, 1 + round % 4));
+        let ids = scaled(4_000, 40);
+        let ledger = RunLedger::new(ids);
+        let next = Arc::new(AtomicUsize::new(0));
+        let submitters: Vec<_> = (0..2)
+            .map(|_| {
+                let (pool, ledger, next) = (pool.clone(), ledger.clone(), next.clone());
+                thread::spawn(move || {
+                    let mut accepted = 0;
+                    loop {
+                        let id = next.fetch_add(1, Ordering::SeqCst);
+                        if id >= ids {
+                            return accepted;
+                        }
+                        let ledger = ledger.clone();
+                        pool.execute(move || ledger.ran(id)).unwrap();
+                        accepted += 1;
+                    }
+                })
+            })
+            .collect();
+        let mut shared = pool;
+        let pool = loop {
+            match Arc::try_unwrap(shared) {
+                Ok(pool) => break pool,
+                Err(still_shared) => {
+                    shared = still_shared;
+                    thread::yield_now();
+                }
+            }
+        };
+        let result = pool.abort();
+        let accepted: usize = submitters.into_iter().map(|t| t.join().unwrap()).sum();
+        assert_eq!(accepted, ids);
+        let ran = ledger.ran_at_most_once();
+        assert_eq!(result.report.completed, ran);
+        assert_eq!(result.report.completed + result.report.cancelled, accepted);
+        assert_eq!(result.pending.len(), result.report.cancelled);
+        // Running what came back completes the picture: every accepted id
+        // ran exactly once.
+        for job in result.pending {
+            job.run();
+        }
+        assert_eq!(ledger.ran_at_most_once(), accepted);
+    }
+}
+
+/// Panics in 10% of jobs: workers survive and the counts match.
+fn one_job_in_ten_panics<B: Backend>() {
+    let jobs = scaled(20_000, 50);
+    let pool = pool::<B>(3, 16);
+    for i in 0..jobs {
+        pool.execute(move || {
+            if i % 10 == 0 {
+                panic!("job {i} fails on purpose");
+            }
+        })
+        .unwrap();
+    }
+    pool.wait_idle();
+    let s = pool.stats();
+    assert_identity(&s, jobs);
+    assert_eq!(s.panicked, jobs.div_ceil(10));
+    assert_eq!(s.completed, jobs - jobs.div_ceil(10));
+    // Every worker is still there to take new work.
+    assert_eq!(pool.submit(|| 1).unwrap().join().unwrap(), 1);
+}
+
+/// `wait_idle` while jobs keep arriving from inside jobs: it returns only
+/// once the whole tree has run.
+fn wait_idle_while_jobs_submit_jobs<B: Backend>() {
+    let pool = Arc::new(pool::<B>(2, 64));
+    let ran = Arc::new(AtomicUsize::new(0));
+    let depth = scaled(6, 3) as u32;
+    fn spawn_tree(pool: &Arc<Pool>, ran: &Arc<AtomicUsize>, depth: u32) {
+        let (p, r) = (pool.clone(), ran.clone());
+        // From inside jobs use try_execute and run inline when full: a
+        // blocking execute from every worker on a full queue would deadlock.
+        let job = move || {
+            r.fetch_add(1, Ordering::SeqCst);
+            if depth > 0 {
+                spawn_tree(&p, &r, depth - 1);
+                spawn_tree(&p, &r, depth - 1);
+            }
+        };
+        if let Err(rejected) = pool.try_execute(job) {
+            (rejected.into_inner())();
+        }
+    }
+    for _ in 0..scaled(5, 1) {
+        ran.store(0, Ordering::SeqCst);
+        spawn_tree(&pool, &ran, depth);
+        pool.wait_idle();
+        assert_eq!(ran.load(Ordering::SeqCst), (1 << (depth + 1)) - 1);
+        let s = pool.stats();
+        assert_eq!((s.queued, s.active), (0, 0), "{s:?}");
+    }
+}
+
+#[test]
+fn drain_on_drop_runs_every_queued_job() {
+    let ran = Arc::new(AtomicUsize::new(0));
+    let jobs = scaled(5_000, 30);
+    {
+        let pool = pool::<RingqBackend>(2, 8);
+        for _ in 0..jobs {
+            let ran = ran.clone();
+            pool.execute(move || {
+                ran.fetch_add(1, Ordering::SeqCst);
+            })
+            .unwrap();
+        }
+    }
+    assert_eq!(ran.load(Ordering::SeqCst), jobs);
+}
+
+#[test]
+fn close_races_blocked_submitters() {
+    for _ in 0..scaled(50, 3) {
+        let pool = pool::<RingqBackend>(1, 1);
+        let accepted = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        thread::scope(|s| {
+            for _ in 0..3 {
+                s.spawn(|| {
+                    while !stop.load(Ordering::SeqCst) {
+                        match pool.execute(|| ()) {
+                            Ok(()) => accepted.fetch_add(1, Ordering::SeqCst),
+                            Err(r) => {
+                                assert!(r.is_closed());
+                                break;
+                            }
+                        };
+                    }
+                });
+            }
+            thread::yield_now();
+            pool.close();
+            stop.store(true, Ordering::SeqCst);
+        });
+        let report = pool.shutdown();
+        assert_eq!(report.completed, accepted.load(Ordering::SeqCst));
+    }
+}
