@@ -11,12 +11,14 @@
 //! guarantee from [`Gate`]: they wait in short slices and look at a closed
 //! flag between them.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+#[cfg(any(feature = "crossbeam", feature = "std-mpsc"))]
+use std::time::Instant;
 
 use ringq::{CapacityError, PushTimeoutError, Queue, TryPushError};
 
 use crate::job::Job;
-use crate::sync::{AtomicBool, AtomicUsize, Ordering, Ordering::SeqCst};
+use crate::sync::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 
 /// The queue operations a [`Pool`](crate::Pool) uses.
 ///
@@ -396,7 +398,7 @@ pub use self::std_backend::StdBackend;
 #[cfg(feature = "std-mpsc")]
 mod std_backend {
     use super::*;
-    use crate::sync::{lock, Mutex};
+    use crate::sync::{lock, Mutex, Ordering};
     use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 
     /// A `std::sync::mpsc::sync_channel` queue (feature `std-mpsc`). Its

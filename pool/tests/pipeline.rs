@@ -106,7 +106,7 @@ fn a_panic_in_a_stage_is_reported() {
         assert!(x != 77, "stage saw {x}");
         Ok(x)
     });
-    drop(ys.into_iter().count());
+    ys.into_iter().for_each(drop);
     match p.wait() {
         Err(PipelineError::Panicked(payload)) => {
             assert_eq!(ringq_pool::panic_message(payload.as_ref()), "stage saw 77")
