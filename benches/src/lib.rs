@@ -5,8 +5,11 @@
 //!   `target/criterion/report/index.html`).
 //! * `cargo run --release -p ringq-benches --bin compare`: the one-minute
 //!   comparison table (see `--help`).
+//! * `cargo run --release -p ringq-benches --bin pool_compare`: the worker
+//!   pools under tiny jobs, ns per job.
 
 pub mod channels;
+pub mod pools;
 pub mod scenario;
 
 pub use channels::Channel;

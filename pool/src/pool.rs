@@ -10,17 +10,22 @@
 //! * `accepted` is incremented by the submitter *before* the push (and
 //!   decremented again if the push is rejected), so a job is always counted
 //!   as accepted before any worker can see it;
-//! * each worker has its own cache-padded `active`, `completed`, `panicked`
-//!   and `cancelled`, so workers never write a shared line per job; a worker
-//!   decrements `active` *before* it increments the final counter;
-//! * jobs that `abort` takes back are added to one pool-wide `cancelled`.
+//! * each worker has its own cache-padded `started`, `completed`,
+//!   `panicked` and `cancelled`. Only that worker writes them, so they are
+//!   bumped with a plain load and store rather than a locked
+//!   read-modify-write; `started` goes up before the job runs, the final
+//!   counter after;
+//! * jobs that `abort` takes back (never started) are added to one
+//!   pool-wide `aborted`.
 //!
-//! [`Pool::stats`] reads the final counters first, then `active`, then
-//! `accepted`, all `SeqCst`, and derives `queued` as the rest. Given the two
-//! write orders above no job can be seen twice (a job seen completed had
-//! already left `active`, and one seen anywhere was already in `accepted`),
-//! so `queued` is never negative and the identity holds in every snapshot;
-//! a job that moves while we read is counted as queued for that snapshot.
+//! Then `active = started - (completed + panicked + cancelled)` per worker
+//! and `queued = accepted - started - aborted`. [`Pool::stats`] reads the
+//! final counters and `aborted` first, then `started`, then `accepted`, all
+//! `SeqCst`. A job counted as finished had already been counted as started,
+//! and a started or aborted job had already been accepted, so reading in
+//! that order never sees a job in a later stage without its earlier one:
+//! `active` and `queued` are never negative and the identity holds in every
+//! snapshot (a job that moves while we read counts in its earlier stage).
 
 use std::any::Any;
 use std::fmt;
@@ -95,12 +100,33 @@ struct Shared {
     capacity: usize,
 }
 
+/// One worker's counters; only that worker writes them.
 #[derive(Default)]
 struct WorkerCounters {
-    active: AtomicUsize,
+    started: AtomicUsize,
     completed: AtomicUsize,
     panicked: AtomicUsize,
     cancelled: AtomicUsize,
+}
+
+impl WorkerCounters {
+    /// Jobs this worker finished (read before `started`, see the module
+    /// docs).
+    fn finished(&self) -> (usize, usize, usize) {
+        (
+            load_seqcst(&self.completed),
+            load_seqcst(&self.panicked),
+            load_seqcst(&self.cancelled),
+        )
+    }
+}
+
+/// Adds one to a counter that only the calling thread writes: a plain load
+/// and store, no locked instruction. The load is `Relaxed` because this
+/// thread wrote every value the counter ever had.
+#[inline]
+fn bump(counter: &AtomicUsize, order: Ordering) {
+    counter.store(counter.load(Ordering::Relaxed) + 1, order);
 }
 
 /// How a submit waits for room.
@@ -147,17 +173,19 @@ impl Shared {
                 lock(&self.handed_back).push(job);
                 continue;
             }
-            counters.active.fetch_add(1, Ordering::SeqCst);
+            // Release: `stats` reads `started` after the final counters; a
+            // reader that sees this job finished sees it started too (the
+            // final counter's SeqCst store comes later in this thread).
+            bump(&counters.started, Ordering::Release);
             let ended = job.run(&sink);
-            // `active` goes down before the final counter goes up: see the
-            // module docs.
-            counters.active.fetch_sub(1, Ordering::SeqCst);
             let counter = match ended {
                 Ended::Completed => &counters.completed,
                 Ended::Panicked => &counters.panicked,
                 Ended::Cancelled => &counters.cancelled,
             };
-            counter.fetch_add(1, Ordering::SeqCst);
+            // SeqCst: the store half of the `wait_idle` handshake (see
+            // `notify_idle`), and after `started` for `stats`.
+            bump(counter, Ordering::SeqCst);
             self.notify_idle();
         }
     }
@@ -170,27 +198,30 @@ impl Shared {
         }
     }
 
-    /// Completed + panicked + cancelled, over all workers and `abort`.
-    fn finished(&self) -> (usize, usize, usize) {
-        let mut done = (0, 0, load_seqcst(&self.aborted));
+    /// Completed, panicked and cancelled over all workers, and the jobs
+    /// `abort` took back (not included in the three).
+    fn finished(&self) -> ((usize, usize, usize), usize) {
+        let aborted = load_seqcst(&self.aborted);
+        let mut done = (0, 0, 0);
         for c in self.counters.iter() {
-            done.0 += load_seqcst(&c.completed);
-            done.1 += load_seqcst(&c.panicked);
-            done.2 += load_seqcst(&c.cancelled);
+            let (completed, panicked, cancelled) = c.finished();
+            done.0 += completed;
+            done.1 += panicked;
+            done.2 += cancelled;
         }
-        done
+        (done, aborted)
     }
 
     /// Accepted jobs that have not finished (queued or running).
     fn outstanding(&self) -> usize {
-        let (c, p, x) = self.finished();
-        load_seqcst(&self.accepted).saturating_sub(c + p + x)
+        let ((c, p, x), aborted) = self.finished();
+        load_seqcst(&self.accepted).saturating_sub(c + p + x + aborted)
     }
 
     /// Wakes `wait_idle` callers if there are any.
     ///
     /// The handshake is the one ringq's waker uses: the worker's counter
-    /// update (a `SeqCst` RMW) comes before this `SeqCst` load of
+    /// update (a `SeqCst` store) comes before this `SeqCst` load of
     /// `idle_waiters`; a waiter increments `idle_waiters` (`SeqCst`) before
     /// it reads the counters. In the single total order one of the two sees
     /// the other, so either the waiter sees the job finished, or we see the
@@ -208,11 +239,11 @@ impl Shared {
     }
 
     fn report(&self) -> Report {
-        let (completed, panicked, cancelled) = self.finished();
+        let ((completed, panicked, cancelled), aborted) = self.finished();
         Report {
             completed,
             panicked,
-            cancelled,
+            cancelled: cancelled + aborted,
         }
     }
 }
@@ -533,19 +564,26 @@ impl Pool {
     /// ```
     pub fn stats(&self) -> Stats {
         let shared = &*self.shared;
-        let (completed, panicked, cancelled) = shared.finished();
-        let active: usize = shared.counters.iter().map(|c| load_seqcst(&c.active)).sum();
+        // Order matters, see the module docs: finished, then started, then
+        // accepted.
+        let ((completed, panicked, cancelled), aborted) = shared.finished();
+        let started: usize = shared
+            .counters
+            .iter()
+            .map(|c| load_seqcst(&c.started))
+            .sum();
         let accepted = load_seqcst(&shared.accepted);
+        let ran = completed + panicked + cancelled;
+        // Never negative by the argument in the module docs; saturating so
+        // a broken argument shows as a wrong count, not a panic.
         Stats {
             workers: shared.counters.len(),
             capacity: shared.capacity,
-            // Never negative by the argument in the module docs; saturating
-            // so a broken argument shows as a wrong count, not a panic.
-            queued: accepted.saturating_sub(completed + panicked + cancelled + active),
-            active,
+            queued: accepted.saturating_sub(started + aborted),
+            active: started.saturating_sub(ran),
             completed,
             panicked,
-            cancelled,
+            cancelled: cancelled + aborted,
         }
     }
 
