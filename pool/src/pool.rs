@@ -11,10 +11,9 @@
 //!   decremented again if the push is rejected), so a job is always counted
 //!   as accepted before any worker can see it;
 //! * each worker has its own cache-padded `started`, `completed`,
-//!   `panicked` and `cancelled`. Only that worker writes them, so they are
-//!   bumped with a plain load and store rather than a locked
-//!   read-modify-write; `started` goes up before the job runs, the final
-//!   counter after;
+//!   `panicked` and `cancelled`, which only that worker writes, so workers
+//!   never share a counter line. `started` goes up (a plain store, no
+//!   locked instruction) before the job runs, the final counter after;
 //! * jobs that `abort` takes back (never started) are added to one
 //!   pool-wide `aborted`.
 //!
@@ -183,9 +182,13 @@ impl Shared {
                 Ended::Panicked => &counters.panicked,
                 Ended::Cancelled => &counters.cancelled,
             };
-            // SeqCst: the store half of the `wait_idle` handshake (see
-            // `notify_idle`), and after `started` for `stats`.
-            bump(counter, Ordering::SeqCst);
+            // SeqCst: the write half of the `wait_idle` handshake (see
+            // `notify_idle`), and after `started` for `stats`. A locked RMW
+            // although only this worker writes it: a SeqCst store compiles
+            // to `xchg`, which costs the same on x86, and loom (0.7) models
+            // SeqCst plain stores too weakly for the handshake and reports
+            // a false lost wake-up, while the RMW it checks exactly.
+            counter.fetch_add(1, Ordering::SeqCst);
             self.notify_idle();
         }
     }
@@ -221,7 +224,7 @@ impl Shared {
     /// Wakes `wait_idle` callers if there are any.
     ///
     /// The handshake is the one ringq's waker uses: the worker's counter
-    /// update (a `SeqCst` store) comes before this `SeqCst` load of
+    /// update (a `SeqCst` RMW) comes before this `SeqCst` load of
     /// `idle_waiters`; a waiter increments `idle_waiters` (`SeqCst`) before
     /// it reads the counters. In the single total order one of the two sees
     /// the other, so either the waiter sees the job finished, or we see the
