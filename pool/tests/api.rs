@@ -426,3 +426,36 @@ fn debug_output_shows_counters() {
     assert!(format!("{:?}", Pool::builder()).contains("capacity: 1024"));
     assert!(format!("{:?}", Semaphore::new(2)).contains("available: 2"));
 }
+
+#[test]
+fn dropping_queue_handles_inside_callbacks_closes_without_deadlock() {
+    // The last producer dropped from inside the consumer's own iteration:
+    // the iterator drains what was queued and ends.
+    let (tx, rx) = ringq::bounded(4);
+    tx.push(1).unwrap();
+    tx.push(2).unwrap();
+    let mut tx = Some(tx);
+    let got: Vec<i32> = rx.iter().inspect(|_| drop(tx.take())).collect();
+    assert_eq!(got, [1, 2]);
+
+    // The last consumer dropped inside a pool job while a producer is
+    // blocked on the full queue: the producer gets its value back.
+    let pool = Pool::new(1, 4);
+    let (tx, rx) = ringq::bounded::<u32>(1);
+    tx.push(0).unwrap();
+    thread::scope(|s| {
+        let blocked = s.spawn(|| tx.push(7));
+        thread::sleep(Duration::from_millis(10));
+        pool.execute(move || drop(rx)).unwrap();
+        assert_eq!(blocked.join().unwrap(), Err(ringq::PushError(7)));
+    });
+
+    // A job handle dropped inside the job it belongs to.
+    let (htx, hrx) = mpsc::channel::<JobHandle<()>>();
+    let h = pool
+        .submit(move || drop(hrx.recv_timeout(Duration::from_secs(10))))
+        .unwrap();
+    htx.send(h).unwrap();
+    pool.wait_idle();
+    assert_eq!(pool.stats().completed, 2);
+}

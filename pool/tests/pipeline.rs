@@ -55,8 +55,9 @@ fn map_unordered_delivers_every_value_once() {
 #[test]
 fn fan_in_merges_every_input() {
     let mut p = Pipeline::<()>::new();
+    let per = scaled(100, 10) as u64;
     let inputs = (0..4u64)
-        .map(|k| p.source((0..100).map(move |i| k * 1000 + i), 4))
+        .map(|k| p.source((0..per).map(move |i| k * 1000 + i), 4))
         .collect();
     let all = p.fan_in(inputs, 8);
     let mut got: Vec<u64> = all.into_iter().collect();
@@ -80,8 +81,9 @@ fn the_first_error_stops_every_stage() {
         }),
         4,
     );
-    let ys = p.stage(xs, 2, 4, |x| {
-        if x == 100 {
+    let bad = scaled(100, 10) as u64;
+    let ys = p.stage(xs, 2, 4, move |x| {
+        if x == bad {
             Err(format!("bad value {x}"))
         } else {
             Ok(Some(x))
@@ -90,26 +92,32 @@ fn the_first_error_stops_every_stage() {
     let zs = p.map_ordered(ys, 2, 4, Ok);
     let seen = zs.into_iter().count();
     match p.wait() {
-        Err(PipelineError::Failed(e)) => assert_eq!(e, "bad value 100"),
+        Err(PipelineError::Failed(e)) => assert_eq!(e, format!("bad value {bad}")),
         other => panic!("{other:?}"),
     }
-    assert!(seen <= 100);
-    // The endless source stopped soon after the failure.
-    assert!(pulled.load(Ordering::SeqCst) < 200);
+    assert!(seen as u64 <= bad);
+    // The endless source stopped soon after the failure: at most the
+    // queues' worth (4 + 4 + the ordered map's window) and the values in
+    // workers' hands beyond it.
+    assert!(pulled.load(Ordering::SeqCst) as u64 <= bad + 24);
 }
 
 #[test]
 fn a_panic_in_a_stage_is_reported() {
     let mut p = Pipeline::<()>::new();
+    let bad = scaled(77, 7) as u32;
     let xs = p.source(0..1000u32, 4);
-    let ys = p.map_unordered(xs, 2, 4, |x| {
-        assert!(x != 77, "stage saw {x}");
+    let ys = p.map_unordered(xs, 2, 4, move |x| {
+        assert!(x != bad, "stage saw {x}");
         Ok(x)
     });
     ys.into_iter().for_each(drop);
     match p.wait() {
         Err(PipelineError::Panicked(payload)) => {
-            assert_eq!(ringq_pool::panic_message(payload.as_ref()), "stage saw 77")
+            assert_eq!(
+                ringq_pool::panic_message(payload.as_ref()),
+                format!("stage saw {bad}")
+            )
         }
         other => panic!("{other:?}"),
     }

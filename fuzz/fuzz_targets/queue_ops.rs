@@ -1,0 +1,142 @@
+//! One `Queue`, one thread, a sequence of operations chosen by the input,
+//! checked step by step against a `VecDeque` model: the value or error kind
+//! each call returns, and the value handed back.
+#![no_main]
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use libfuzzer_sys::fuzz_target;
+use ringq::{
+    CancelToken, PopCancelError, PopTimeoutError, PushCancelError, PushError, PushTimeoutError,
+    Queue, TryPopError, TryPushError,
+};
+use ringq_fuzz::Input;
+
+/// Boxed so that the sanitizer sees a double drop or a leak.
+type V = Box<u32>;
+
+#[derive(Debug, Default)]
+struct Model {
+    items: VecDeque<u32>,
+    closed: bool,
+    cap: usize,
+}
+
+fn check(step: usize, q: &Queue<V>, m: &Model) {
+    assert_eq!(q.len(), m.items.len(), "step {step}: len; model {m:?}");
+    assert_eq!(q.is_empty(), m.items.is_empty(), "step {step}: is_empty; model {m:?}");
+    assert_eq!(q.is_full(), m.items.len() == m.cap, "step {step}: is_full; model {m:?}");
+    assert_eq!(q.is_closed(), m.closed, "step {step}: is_closed; model {m:?}");
+}
+
+fuzz_target!(|data: &[u8]| {
+    let mut input = Input::new(data);
+    let cap = input.between(1, 16);
+    let q: Queue<V> = Queue::new(cap);
+    let mut m = Model { cap, ..Model::default() };
+    let cancelled = CancelToken::new();
+    cancelled.cancel();
+    let open_token = CancelToken::new();
+    let mut next = 0u32;
+    let mut step = 0;
+    while !input.is_empty() {
+        step += 1;
+        let v = next;
+        next += 1;
+        let full = m.items.len() == cap;
+        match input.below(13) {
+            0 => match q.try_push(Box::new(v)) {
+                Ok(()) => {
+                    assert!(!m.closed && !full, "step {step}: try_push ok; {m:?}");
+                    m.items.push_back(v);
+                }
+                Err(TryPushError::Closed(b)) => assert!(m.closed && *b == v, "step {step}: {m:?}"),
+                Err(TryPushError::Full(b)) => {
+                    assert!(!m.closed && full && *b == v, "step {step}: {m:?}")
+                }
+            },
+            1 => match q.push_timeout(Box::new(v), Duration::ZERO) {
+                Ok(()) => {
+                    assert!(!m.closed && !full, "step {step}: push_timeout ok; {m:?}");
+                    m.items.push_back(v);
+                }
+                Err(PushTimeoutError::Closed(b)) => assert!(m.closed && *b == v, "step {step}: {m:?}"),
+                Err(PushTimeoutError::Timeout(b)) => {
+                    assert!(!m.closed && full && *b == v, "step {step}: {m:?}")
+                }
+            },
+            2 => match q.force_push(Box::new(v)) {
+                Ok(displaced) => {
+                    assert!(!m.closed, "step {step}: force_push ok when closed");
+                    let want = if full { m.items.pop_front() } else { None };
+                    assert_eq!(displaced.map(|b| *b), want, "step {step}: displaced; {m:?}");
+                    m.items.push_back(v);
+                }
+                Err(PushError(b)) => assert!(m.closed && *b == v, "step {step}: {m:?}"),
+            },
+            3 => match q.try_pop() {
+                Ok(b) => assert_eq!(Some(*b), m.items.pop_front(), "step {step}: try_pop"),
+                Err(TryPopError::Empty) => {
+                    assert!(m.items.is_empty() && !m.closed, "step {step}: {m:?}")
+                }
+                Err(TryPopError::Closed) => {
+                    assert!(m.items.is_empty() && m.closed, "step {step}: {m:?}")
+                }
+            },
+            4 => match q.pop_timeout(Duration::ZERO) {
+                Ok(b) => assert_eq!(Some(*b), m.items.pop_front(), "step {step}: pop_timeout"),
+                Err(PopTimeoutError::Timeout) => {
+                    assert!(m.items.is_empty() && !m.closed, "step {step}: {m:?}")
+                }
+                Err(PopTimeoutError::Closed) => {
+                    assert!(m.items.is_empty() && m.closed, "step {step}: {m:?}")
+                }
+            },
+            5 => {
+                assert_eq!(q.close(), !m.closed, "step {step}: close's first-time flag");
+                m.closed = true;
+            }
+            6 => {
+                let got: Vec<u32> = q.try_iter().map(|b| *b).collect();
+                let want: Vec<u32> = m.items.drain(..).collect();
+                assert_eq!(got, want, "step {step}: try_iter");
+            }
+            // Blocking calls only where they cannot block.
+            7 if m.closed || !full => match q.push(Box::new(v)) {
+                Ok(()) => {
+                    assert!(!m.closed, "step {step}: push ok when closed");
+                    m.items.push_back(v);
+                }
+                Err(PushError(b)) => assert!(m.closed && *b == v, "step {step}: {m:?}"),
+            },
+            8 if m.closed || !m.items.is_empty() => match q.pop() {
+                Ok(b) => assert_eq!(Some(*b), m.items.pop_front(), "step {step}: pop"),
+                Err(_) => assert!(m.closed && m.items.is_empty(), "step {step}: {m:?}"),
+            },
+            // A token already cancelled wins over everything, queue untouched.
+            9 => match q.push_cancellable(Box::new(v), &cancelled) {
+                Err(PushCancelError::Cancelled(b)) => assert_eq!(*b, v),
+                other => panic!("step {step}: push_cancellable with a cancelled token: {other:?}"),
+            },
+            10 => assert_eq!(
+                q.pop_cancellable(&cancelled).map(|b| *b),
+                Err(PopCancelError::Cancelled),
+                "step {step}"
+            ),
+            11 if m.closed || !full => match q.push_cancellable(Box::new(v), &open_token) {
+                Ok(()) => m.items.push_back(v),
+                Err(PushCancelError::Closed(b)) => assert!(m.closed && *b == v, "step {step}"),
+                Err(e) => panic!("step {step}: {e:?}; {m:?}"),
+            },
+            12 if m.closed || !m.items.is_empty() => match q.pop_cancellable(&open_token) {
+                Ok(b) => assert_eq!(Some(*b), m.items.pop_front(), "step {step}"),
+                Err(PopCancelError::Closed) => assert!(m.closed && m.items.is_empty()),
+                Err(e) => panic!("step {step}: {e:?}; {m:?}"),
+            },
+            _ => {}
+        }
+        check(step, &q, &m);
+    }
+    // What is left is dropped with the queue; the sanitizer checks it.
+});

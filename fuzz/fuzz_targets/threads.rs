@@ -1,0 +1,141 @@
+//! 2–3 threads, each running an operation script decoded from the input,
+//! on one queue: pushes of distinct values, pops, cancellation through a
+//! token, and a close at a chosen step. After joining, the queue is
+//! drained and the multiset popped must equal the multiset whose push
+//! returned `Ok`, with each producer's values in order for every consumer.
+#![no_main]
+
+use std::time::{Duration, Instant};
+
+use libfuzzer_sys::fuzz_target;
+use ringq::{CancelToken, Queue};
+use ringq_fuzz::Input;
+
+#[derive(Clone, Copy, Debug)]
+enum Op {
+    TryPush,
+    PushTimeout,
+    PushCancellable,
+    TryPop,
+    PopTimeout,
+    PopCancellable,
+    Cancel,
+    Close,
+}
+
+fn decode(input: &mut Input<'_>) -> Vec<Op> {
+    let len = input.between(1, 24);
+    (0..len)
+        .map(|_| match input.below(16) {
+            0..=2 => Op::TryPush,
+            3..=4 => Op::PushTimeout,
+            5..=6 => Op::PushCancellable,
+            7..=9 => Op::TryPop,
+            10..=11 => Op::PopTimeout,
+            12..=13 => Op::PopCancellable,
+            14 => Op::Cancel,
+            _ => Op::Close,
+        })
+        .collect()
+}
+
+/// A value: which thread pushed it and its sequence number there.
+type V = (usize, u32);
+
+struct Outcome {
+    pushed: Vec<V>,
+    popped: Vec<V>,
+}
+
+fn run(me: usize, script: &[Op], q: &Queue<V>, token: &CancelToken) -> Outcome {
+    let wait = Duration::from_micros(200);
+    let mut seq = 0u32;
+    let mut out = Outcome { pushed: Vec::new(), popped: Vec::new() };
+    for op in script {
+        let v = (me, seq);
+        let pushed = match op {
+            Op::TryPush => Some(q.try_push(v).is_ok()),
+            Op::PushTimeout => Some(q.push_timeout(v, wait).is_ok()),
+            Op::PushCancellable => Some(q.push_cancellable(v, token).is_ok()),
+            Op::TryPop => {
+                out.popped.extend(q.try_pop().ok());
+                None
+            }
+            Op::PopTimeout => {
+                out.popped.extend(q.pop_timeout(wait).ok());
+                None
+            }
+            Op::PopCancellable => {
+                out.popped.extend(q.pop_cancellable(token).ok());
+                None
+            }
+            Op::Cancel => {
+                token.cancel();
+                None
+            }
+            Op::Close => {
+                q.close();
+                None
+            }
+        };
+        if pushed == Some(true) {
+            out.pushed.push(v);
+        }
+        if pushed.is_some() {
+            seq += 1;
+        }
+    }
+    out
+}
+
+fuzz_target!(|data: &[u8]| {
+    let mut input = Input::new(data);
+    let cap = input.between(1, 4);
+    let threads = input.between(2, 3);
+    let scripts: Vec<Vec<Op>> = (0..threads).map(|_| decode(&mut input)).collect();
+    let q = Queue::new(cap);
+    let token = CancelToken::new();
+    let outcomes: Vec<Outcome> = std::thread::scope(|s| {
+        let handles: Vec<_> = scripts
+            .iter()
+            .enumerate()
+            .map(|(me, script)| {
+                let (q, token) = (&q, &token);
+                s.spawn(move || run(me, script, q, token))
+            })
+            .collect();
+        // Watchdog: a cancellable call with nobody left to move the queue
+        // would wait forever; cancel the token after a while so every
+        // script ends (this is itself a cancel racing the scripts).
+        let start = Instant::now();
+        while !handles.iter().all(|h| h.is_finished()) {
+            if start.elapsed() > Duration::from_millis(20) {
+                token.cancel();
+            }
+            std::thread::yield_now();
+        }
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut popped: Vec<V> = Vec::new();
+    for o in &outcomes {
+        // Per-producer order, as each consumer saw it.
+        let mut last = vec![None; threads];
+        for &(p, s) in &o.popped {
+            assert!(last[p] < Some(s), "producer {p}: {s} after {:?}", last[p]);
+            last[p] = Some(s);
+        }
+        popped.extend(&o.popped);
+    }
+    let mut rest: Vec<V> = q.try_iter().collect();
+    // What is left is in order per producer too.
+    let mut last = vec![None; threads];
+    for &(p, s) in &rest {
+        assert!(last[p] < Some(s));
+        last[p] = Some(s);
+    }
+    popped.append(&mut rest);
+    let mut pushed: Vec<V> = outcomes.iter().flat_map(|o| o.pushed.iter().copied()).collect();
+    popped.sort_unstable();
+    pushed.sort_unstable();
+    assert_eq!(popped, pushed, "values lost or duplicated");
+});
