@@ -3,8 +3,9 @@
 //!
 //! # The three phases
 //!
-//! 1. **Spin** with exponential back-off (crossbeam-utils `Backoff`: about a
-//!    hundred PAUSE instructions in all, then a few yields).
+//! 1. **Spin** [`SPIN_ROUNDS`] short rounds of PAUSE instructions, with an
+//!    attempt after each: well under a microsecond (`sync.rs` says why so
+//!    short).
 //! 2. **Yield** the CPU [`YIELD_ROUNDS`] more times. On a 2-vCPU virtual
 //!    machine a park/unpark round trip costs ~100 µs, while the other side of
 //!    a small queue usually moves within a few microseconds; yielding bridges
@@ -35,8 +36,8 @@ use std::time::Instant;
 
 use crate::cancel::CancelToken;
 use crate::sync::{
-    current, deadline_passed, load_seqcst, park, park_timeout, yield_now, AtomicUsize, Backoff,
-    Ordering, SpinLock, Thread, SPIN_BEFORE_PARK, YIELD_ROUNDS,
+    current, deadline_passed, load_seqcst, park, park_timeout, spin_hint, yield_now, AtomicUsize,
+    Ordering, SpinLock, Thread, SPIN_PAUSES, SPIN_ROUNDS, YIELD_ROUNDS,
 };
 
 /// Threads parked on one side of a queue (pushers or poppers).
@@ -175,17 +176,20 @@ pub(crate) fn block<S, R>(
     until: Until<'_>,
     mut attempt: impl FnMut(S) -> ControlFlow<R, S>,
 ) -> Result<R, (Stop, S)> {
-    let backoff = Backoff::new();
+    let mut spins = 0;
     let mut yields = 0;
     // Under loom both budgets are zero (see `sync.rs`), which makes the
-    // comparison below constant there; that is the point, not a bug.
+    // comparisons below constant there; that is the point, not a bug.
     #[allow(clippy::absurd_extreme_comparisons)]
     loop {
         if let Some(stop) = until.stop() {
             return Err((stop, state));
         }
-        if SPIN_BEFORE_PARK && !backoff.is_completed() {
-            backoff.snooze();
+        if spins < SPIN_ROUNDS {
+            spins += 1;
+            for _ in 0..SPIN_PAUSES {
+                spin_hint();
+            }
         } else if yields < YIELD_ROUNDS {
             yields += 1;
             yield_now();
