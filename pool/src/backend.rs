@@ -191,6 +191,34 @@ impl Gate {
         result
     }
 
+    /// [`pass`](Self::pass) for a push that does not wait: a failure is
+    /// `Closed` if the gate was closed, else `Full`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::TryPushError;
+    /// use ringq_pool::backend::Gate;
+    ///
+    /// let gate = Gate::default();
+    /// assert_eq!(gate.try_pass(1, Err), Err(TryPushError::Full(1)));
+    /// gate.close();
+    /// assert_eq!(gate.try_pass(2, |_| Ok(())), Err(TryPushError::Closed(2)));
+    /// ```
+    pub fn try_pass<T>(
+        &self,
+        item: T,
+        push: impl FnOnce(T) -> Result<(), T>,
+    ) -> Result<(), TryPushError<T>> {
+        self.pass(item, push).map_err(|(item, closed)| {
+            if closed {
+                TryPushError::Closed(item)
+            } else {
+                TryPushError::Full(item)
+            }
+        })
+    }
+
     /// Closes the gate and waits for pushes already past it (a push is
     /// one bounded attempt, so this wait is short). Returns whether this
     /// call closed it.
@@ -334,14 +362,8 @@ mod crossbeam_backend {
         }
 
         fn try_push(&self, job: Job) -> Result<(), TryPushError<Job>> {
-            match self
-                .gate
-                .pass(job, |j| self.tx.try_send(j).map_err(|e| e.into_inner()))
-            {
-                Ok(()) => Ok(()),
-                Err((j, true)) => Err(TryPushError::Closed(j)),
-                Err((j, false)) => Err(TryPushError::Full(j)),
-            }
+            self.gate
+                .try_pass(job, |j| self.tx.try_send(j).map_err(|e| e.into_inner()))
         }
 
         fn push_timeout(&self, job: Job, timeout: Duration) -> Result<(), PushTimeoutError<Job>> {
@@ -444,11 +466,7 @@ mod std_backend {
         }
 
         fn try_push(&self, job: Job) -> Result<(), TryPushError<Job>> {
-            match self.gate.pass(job, |j| self.send_now(j)) {
-                Ok(()) => Ok(()),
-                Err((j, true)) => Err(TryPushError::Closed(j)),
-                Err((j, false)) => Err(TryPushError::Full(j)),
-            }
+            self.gate.try_pass(job, |j| self.send_now(j))
         }
 
         fn push_timeout(&self, job: Job, timeout: Duration) -> Result<(), PushTimeoutError<Job>> {
