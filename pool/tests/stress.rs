@@ -46,6 +46,32 @@ each_backend! {
     abort_races => abort_racing_submitters_and_workers;
     panics => one_job_in_ten_panics;
     nested => wait_idle_while_jobs_submit_jobs;
+    close_rules => close_wakes_blocked_submitters_and_wins_over_full;
+}
+
+/// The close rules hold on every backend, including those whose blocked
+/// send close cannot wake directly: a submitter blocked on a full queue gets
+/// `Closed` back, a closed pool answers `Closed` even when full, and the job
+/// queued before the close still runs.
+fn close_wakes_blocked_submitters_and_wins_over_full<B: Backend>() {
+    let pool = pool::<B>(1, 1);
+    let gate = common::occupy_workers(&pool, 1);
+    pool.execute(|| ()).unwrap();
+    assert!(pool.try_execute(|| ()).unwrap_err().is_full());
+    thread::scope(|s| {
+        let blocked = s.spawn(|| pool.execute(|| ()));
+        thread::sleep(std::time::Duration::from_millis(20));
+        pool.close();
+        assert!(blocked.join().unwrap().unwrap_err().is_closed());
+    });
+    assert!(pool.try_execute(|| ()).unwrap_err().is_closed());
+    assert!(pool
+        .execute_timeout(|| (), std::time::Duration::from_millis(5))
+        .unwrap_err()
+        .is_closed());
+    gate.open();
+    let report = pool.shutdown();
+    assert_eq!((report.completed, report.cancelled), (2, 0));
 }
 
 /// 4 workers, capacity 1, 100,000 tiny jobs from 3 submitter threads.
