@@ -64,7 +64,7 @@ fn fan_in_merges_every_input() {
     p.wait().unwrap();
     got.sort_unstable();
     let mut want: Vec<u64> = (0..4u64)
-        .flat_map(|k| (0..100).map(move |i| k * 1000 + i))
+        .flat_map(|k| (0..per).map(move |i| k * 1000 + i))
         .collect();
     want.sort_unstable();
     assert_eq!(got, want);
