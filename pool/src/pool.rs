@@ -490,6 +490,11 @@ impl Pool {
     /// starts. Every job taken back counts as cancelled; run the ones you
     /// want with [`PendingJob::run`].
     ///
+    /// Called from one of the pool's own jobs (the pool moved into it), it
+    /// cannot wait for the other workers: a job one of them takes back
+    /// after `abort` returns is dropped unrun (its handle, if any, resolves
+    /// as cancelled) and is missing from this report.
+    ///
     /// # Examples
     ///
     /// ```
