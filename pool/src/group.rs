@@ -60,7 +60,16 @@ struct Inner<E> {
     in_flight: usize,
     /// Failures and skips, in the order they happened.
     errors: Vec<GroupError<E>>,
-    failed: bool,
+}
+
+impl<E> Inner<E> {
+    /// Whether a job failed (returned `Err` or panicked), as opposed to
+    /// only being skipped.
+    fn failed(&self) -> bool {
+        self.errors
+            .iter()
+            .any(|e| !matches!(e, GroupError::Cancelled))
+    }
 }
 
 impl<E> GroupState<E> {
@@ -71,9 +80,6 @@ impl<E> GroupState<E> {
             outcome,
             Some(GroupError::Failed(_) | GroupError::Panicked(_))
         );
-        if fail {
-            inner.failed = true;
-        }
         inner.errors.extend(outcome);
         inner.in_flight -= 1;
         let last = inner.in_flight == 0;
@@ -153,7 +159,6 @@ impl<'p, E: Send + 'static> Group<'p, E> {
                 inner: Mutex::new(Inner {
                     in_flight: 0,
                     errors: Vec::new(),
-                    failed: false,
                 }),
                 done: Condvar::new(),
             }),
@@ -380,7 +385,7 @@ impl<E> fmt::Debug for Group<'_, E> {
         let inner = lock(&self.state.inner);
         f.debug_struct("Group")
             .field("in_flight", &inner.in_flight)
-            .field("failed", &inner.failed)
+            .field("failed", &inner.failed())
             .field("cancelled", &self.token.is_cancelled())
             .finish()
     }

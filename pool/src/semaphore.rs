@@ -11,7 +11,8 @@ use ringq::{CancelToken, Queue};
 
 use crate::sync::Arc;
 
-/// A counting semaphore: at most `permits` holders at a time.
+/// A counting semaphore: at most `permits` holders at a time. Clones share
+/// the same permits.
 ///
 /// # Examples
 ///

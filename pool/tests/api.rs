@@ -459,3 +459,20 @@ fn dropping_queue_handles_inside_callbacks_closes_without_deadlock() {
     pool.wait_idle();
     assert_eq!(pool.stats().completed, 2);
 }
+
+#[test]
+fn zero_limits_are_documented_panics() {
+    let pool = Pool::new(1, 4);
+    let msg = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        pool.group::<()>().limit(0);
+    }))
+    .unwrap_err();
+    assert!(ringq_pool::panic_message(msg.as_ref()).contains("limit(0)"));
+    let msg = std::panic::catch_unwind(|| {
+        let mut p = ringq_pool::pipeline::Pipeline::<()>::new();
+        let xs = p.source(0..1u8, 1);
+        p.stage(xs, 0, 1, |x| Ok(Some(x)))
+    })
+    .unwrap_err();
+    assert!(ringq_pool::panic_message(msg.as_ref()).contains("at least one worker"));
+}
