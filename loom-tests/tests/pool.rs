@@ -11,7 +11,7 @@
 use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::sync::Arc;
 use loom_tests::model;
-use ringq_pool::Pool;
+use ringq_pool::{JobError, Pool};
 
 fn counting_job(ran: &Arc<AtomicUsize>) -> impl FnOnce() + Send + 'static {
     let ran = ran.clone();
@@ -118,11 +118,41 @@ fn handle_cancel_races_the_worker() {
         let cancelled = h.cancel();
         match h.join() {
             Ok(7) => assert!(!cancelled),
-            Err(ringq_pool::JobError::Cancelled) => assert!(cancelled),
+            Err(JobError::Cancelled) => assert!(cancelled),
             other => panic!("{other:?}"),
         }
         let r = pool.shutdown();
         assert_eq!(r.completed + r.cancelled, 1, "{r:?}");
         assert_eq!(r.cancelled, usize::from(cancelled));
+    });
+}
+
+/// Pool model 6: the abort rule. The worker sits in a job that waits for
+/// the pool's token; a job queued behind it must come back from `abort`,
+/// never run, whichever of the worker and `abort` takes it from the queue.
+/// Bound 3: see loom-tests/README.md for executions and time.
+/// Catches: a worker that ignores `aborting` (runs what it pops after the
+/// abort began); the accounting-only model 3 does not.
+#[test]
+fn abort_hands_back_the_job_queued_behind_a_running_one() {
+    model(3, || {
+        let pool = Pool::new(1, 2);
+        let token = pool.token().clone();
+        let ran = Arc::new(AtomicUsize::new(0));
+        pool.execute(move || {
+            while !token.is_cancelled() {
+                loom::thread::yield_now();
+            }
+        })
+        .unwrap();
+        let h = pool.submit(counting_job(&ran)).unwrap();
+        let aborted = pool.abort();
+        assert_eq!(ran.load(Ordering::SeqCst), 0, "the queued job ran");
+        // The waiting job too, if the worker had not taken it yet.
+        assert!(matches!(aborted.pending.len(), 1 | 2));
+        let r = aborted.report;
+        assert_eq!((r.completed + r.cancelled, r.panicked), (2, 0), "{r:?}");
+        drop(aborted.pending);
+        assert!(matches!(h.join(), Err(JobError::Cancelled)));
     });
 }

@@ -380,3 +380,25 @@ fn downstream_two_stage_pipeline() {
         assert_eq!(out, [0, 10]);
     });
 }
+
+/// Model 17: `cancel_on_close` racing the close: the registration comes
+/// before, during or after the last consumer's drop closes the queue, and
+/// the token fires in every case, waking a thread blocked on it elsewhere
+/// (a pipeline stage blocked on its input when its reader leaves).
+/// Bound 3: see loom-tests/README.md for executions and time.
+/// Catches: `OnClose::register` pushing onto the list even after `fire`
+/// took it (the late token is never cancelled: deadlock), and `close` not
+/// calling `fire` (deadlock).
+#[test]
+fn cancel_on_close_races_the_close() {
+    model(3, || {
+        let (tx, rx) = bounded::<u8>(1);
+        let stop = CancelToken::new();
+        let reader = thread::spawn(move || drop(rx));
+        tx.cancel_on_close(&stop);
+        let input = Queue::<u8>::new(1); // nothing ever arrives
+        assert_eq!(input.pop_cancellable(&stop), Err(PopCancelError::Cancelled));
+        reader.join().unwrap();
+        assert!(tx.is_closed());
+    });
+}

@@ -15,7 +15,7 @@ use std::time::Duration;
 #[cfg(any(feature = "crossbeam", feature = "std-mpsc"))]
 use std::time::Instant;
 
-use ringq::{CapacityError, PushTimeoutError, Queue, TryPushError};
+use ringq::{CancelToken, CapacityError, PushCancelError, PushTimeoutError, Queue, TryPushError};
 
 use crate::job::Job;
 use crate::sync::{AtomicBool, AtomicUsize, Ordering::SeqCst};
@@ -51,8 +51,32 @@ pub trait Backend: Send + Sync + 'static {
     /// Pushes if there is room now.
     fn try_push(&self, job: Job) -> Result<(), TryPushError<Job>>;
 
-    /// Pushes, blocking while full for at most `timeout`.
+    /// Pushes, blocking while full for at most `timeout`. `Duration::ZERO`
+    /// still tries once; a timeout too large for `Instant` means no
+    /// deadline. A closed queue answers `Closed`, whatever the timeout.
     fn push_timeout(&self, job: Job, timeout: Duration) -> Result<(), PushTimeoutError<Job>>;
+
+    /// Pushes, blocking while full until `token` is cancelled: `Cancelled`
+    /// once it is (at once, without touching the queue, for a token
+    /// cancelled before the call), `Closed` when the queue is closed.
+    ///
+    /// The default waits in [`push_timeout`](Self::push_timeout) slices of
+    /// 1 ms and looks at the token between them; a backend that can wake a
+    /// blocked push on a token (ringq) overrides it.
+    fn push_cancellable(&self, job: Job, token: &CancelToken) -> Result<(), PushCancelError<Job>> {
+        const SLICE: Duration = Duration::from_millis(1);
+        let mut job = job;
+        loop {
+            if token.is_cancelled() {
+                return Err(PushCancelError::Cancelled(job));
+            }
+            match self.push_timeout(job, SLICE) {
+                Ok(()) => return Ok(()),
+                Err(PushTimeoutError::Closed(j)) => return Err(PushCancelError::Closed(j)),
+                Err(PushTimeoutError::Timeout(j)) => job = j,
+            }
+        }
+    }
 
     /// Pops, blocking while empty and open. `None` once closed and drained.
     fn pop(&self) -> Option<Job>;
@@ -112,6 +136,10 @@ impl Backend for RingqBackend {
 
     fn push_timeout(&self, job: Job, timeout: Duration) -> Result<(), PushTimeoutError<Job>> {
         self.0.push_timeout(job, timeout)
+    }
+
+    fn push_cancellable(&self, job: Job, token: &CancelToken) -> Result<(), PushCancelError<Job>> {
+        self.0.push_cancellable(job, token)
     }
 
     #[inline]
@@ -271,7 +299,9 @@ impl Gate {
 
 /// Blocks in slices of [`SLICE`] on `attempt` until it succeeds, the gate
 /// closes, or `deadline` passes. Shared by the adapters' `push` and
-/// `push_timeout`.
+/// `push_timeout`. Every round makes one attempt before it looks at the
+/// deadline, so a zero timeout still tries once, and a closed gate answers
+/// `Closed` whatever the deadline.
 #[cfg(any(feature = "crossbeam", feature = "std-mpsc"))]
 fn push_in_slices(
     gate: &Gate,
@@ -282,15 +312,19 @@ fn push_in_slices(
     loop {
         let slice = match deadline {
             None => SLICE,
-            Some(d) => match d.checked_duration_since(Instant::now()) {
-                Some(left) => left.min(SLICE),
-                None => return Err(PushTimeoutError::Timeout(job)),
-            },
+            // Past the deadline: one attempt that does not wait.
+            Some(d) => d
+                .checked_duration_since(Instant::now())
+                .unwrap_or(Duration::ZERO)
+                .min(SLICE),
         };
         match gate.pass(job, |j| attempt(j, slice)) {
             Ok(()) => return Ok(()),
             Err((j, true)) => return Err(PushTimeoutError::Closed(j)),
             Err((j, false)) => job = j,
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(PushTimeoutError::Timeout(job));
         }
     }
 }
@@ -367,7 +401,8 @@ mod crossbeam_backend {
         }
 
         fn push_timeout(&self, job: Job, timeout: Duration) -> Result<(), PushTimeoutError<Job>> {
-            self.push_until(job, Some(Instant::now() + timeout))
+            // A timeout too large for `Instant` is no deadline.
+            self.push_until(job, Instant::now().checked_add(timeout))
         }
 
         fn pop(&self) -> Option<Job> {
@@ -470,7 +505,8 @@ mod std_backend {
         }
 
         fn push_timeout(&self, job: Job, timeout: Duration) -> Result<(), PushTimeoutError<Job>> {
-            self.push_until(job, Some(Instant::now() + timeout))
+            // A timeout too large for `Instant` is no deadline.
+            self.push_until(job, Instant::now().checked_add(timeout))
         }
 
         fn pop(&self) -> Option<Job> {

@@ -16,6 +16,7 @@ use crate::job::{Ended, Job, PanicSink, Task};
 use crate::pool::{Pool, Wait};
 use crate::semaphore::{Permit, Semaphore};
 use crate::sync::{lock, wait, Arc, Condvar, Mutex, MutexGuard};
+use crate::unwind::drop_quietly;
 
 /// A fail-fast group of jobs on a [`Pool`] ([`Pool::group`]).
 ///
@@ -127,8 +128,11 @@ where
             // Skipped before it started: a sibling failed or the group was
             // cancelled. Drop `f` under catch_unwind: its captures are the
             // caller's and may panic on drop.
-            let _ = catch_unwind(AssertUnwindSafe(move || drop(f)));
+            drop_quietly(f);
             end.outcome = Some(Some(GroupError::Cancelled));
+            // A forgotten `Group` leaves this guard the last owner of the
+            // group's errors, which are the caller's values.
+            drop_quietly(end);
             return Ended::Cancelled;
         }
         let token = end.token.clone();
@@ -138,6 +142,7 @@ where
             Err(payload) => (Some(GroupError::Panicked(payload)), Ended::Panicked),
         };
         end.outcome = Some(outcome);
+        drop_quietly(end);
         ended
     }
 
@@ -184,7 +189,8 @@ impl<'p, E: Send + 'static> Group<'p, E> {
 
     /// Runs `f` on the pool as part of the group. `f` gets the group's
     /// token, cancelled once any job of the group fails. Blocks at the
-    /// group's limit and while the pool's queue is full.
+    /// group's limit and while the pool's queue is full; either wait ends
+    /// as soon as the group is cancelled or fails.
     ///
     /// # Errors
     ///
@@ -208,7 +214,9 @@ impl<'p, E: Send + 'static> Group<'p, E> {
                     .ok_or(GroupError::Cancelled)?,
             ),
         };
-        self.push(f, permit, Wait::Block)
+        // Cancellable: a group cancelled (or failed) while this spawn waits
+        // for room in the pool's queue must not wait for the room.
+        self.push(f, permit, Wait::Until(&self.token))
     }
 
     /// Like [`spawn`](Self::spawn) but never blocks: `false` (and `f` is
@@ -241,7 +249,7 @@ impl<'p, E: Send + 'static> Group<'p, E> {
         self.push(f, permit, Wait::No).is_ok()
     }
 
-    fn push<F>(&self, f: F, permit: Option<Permit>, how: Wait) -> Result<(), GroupError<E>>
+    fn push<F>(&self, f: F, permit: Option<Permit>, how: Wait<'_>) -> Result<(), GroupError<E>>
     where
         F: FnOnce(&CancelToken) -> Result<(), E> + Send + 'static,
     {

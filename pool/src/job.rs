@@ -10,6 +10,7 @@ use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
 use crate::error::JobError;
 use crate::sync::{lock, wait, Arc, Condvar, Mutex};
+use crate::unwind::drop_quietly;
 
 /// How a job ended, as the pool counts it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,7 +30,9 @@ pub(crate) type PanicSink<'a> = &'a dyn Fn(Box<dyn Any + Send>);
 pub(crate) trait Task: Send + 'static {
     /// Runs the job (unless it was cancelled while queued) and says how it
     /// ended. A plain job's panic payload goes to `sink`; jobs with a handle
-    /// or a group keep theirs.
+    /// or a group keep theirs. Every value of the caller's that `run` drops
+    /// (a cancelled closure, a result nobody will read) is dropped with
+    /// [`drop_quietly`], so `run` itself does not unwind.
     fn run(self: Box<Self>, sink: PanicSink<'_>) -> Ended;
 
     /// Whether the job was cancelled while it waited in the queue, so that
@@ -204,6 +207,11 @@ where
         {
             let mut slot = lock(&state.0.slot);
             if !matches!(*slot, Slot::Queued) {
+                drop(slot);
+                // Cancelled while queued: the closure's captures are the
+                // caller's and may panic on drop.
+                drop_quietly(f);
+                drop_quietly(state);
                 return Ended::Cancelled;
             }
             *slot = Slot::Running;
@@ -215,6 +223,9 @@ where
             Ended::Panicked
         };
         state.0.set(Slot::Done(result));
+        // With the handle already dropped, this drops the result (or the
+        // panic payload), which is the caller's and may panic on drop.
+        drop_quietly(state);
         ended
     }
 

@@ -12,8 +12,18 @@
 //! One [`CancelToken`] covers the whole pipeline. The first stage that
 //! returns an error or panics records it and cancels the token; every
 //! blocked push and pop in every stage then returns, and [`Pipeline::wait`]
-//! reports that first error. If the final consumer is dropped early, the
-//! stages see their pushes fail and stop, and so on upstream.
+//! reports that first error.
+//!
+//! Each stage also has a stop token of its own, a child of the pipeline's,
+//! which its output queue cancels when it closes
+//! ([`Producer::cancel_on_close`]). Every blocking call of the stage (pop,
+//! push, waiting for a window permit) watches it. So when a reader drops its
+//! output early, the stage that feeds it stops at once, even one that is
+//! blocked on its own input or that filters everything out and never
+//! pushes; its threads exit and drop their end of the input, which closes
+//! the queue before it and stops that stage the same way, up to the
+//! source. [`Pipeline::wait`] then returns `Ok(())` unless a stage failed:
+//! the reader chose to stop.
 //!
 //! # Examples
 //!
@@ -52,9 +62,15 @@ pub struct Pipeline<E> {
     threads: Vec<thread::JoinHandle<()>>,
 }
 
-/// What every stage thread shares.
+/// What every thread of one stage shares: the pipeline's token and first
+/// error, and the stage's own stop token.
 struct Ctx<E> {
+    /// The pipeline's token: cancelled by `cancel`, a failure, or the
+    /// parent token.
     token: CancelToken,
+    /// This stage's: a child of `token`, also cancelled when the stage's
+    /// output closes. Every blocking call of the stage watches it.
+    stop: CancelToken,
     first: Arc<Mutex<Option<PipelineError<E>>>>,
 }
 
@@ -62,12 +78,26 @@ impl<E> Clone for Ctx<E> {
     fn clone(&self) -> Self {
         Ctx {
             token: self.token.clone(),
+            stop: self.stop.clone(),
             first: self.first.clone(),
         }
     }
 }
 
 impl<E> Ctx<E> {
+    /// The context of a new stage writing to `out`: its stop token fires
+    /// when the pipeline stops or when `out` closes (its reader is gone, or
+    /// the stage itself finished, when the stop no longer matters).
+    fn stage<U>(&self, out: &Producer<U>) -> Ctx<E> {
+        let stop = self.token.child();
+        out.cancel_on_close(&stop);
+        Ctx {
+            token: self.token.clone(),
+            stop,
+            first: self.first.clone(),
+        }
+    }
+
     /// Records `e` if it is the first failure, and stops every stage.
     fn fail(&self, e: PipelineError<E>) {
         lock(&self.first).get_or_insert(e);
@@ -89,10 +119,15 @@ impl<E> Ctx<E> {
         }
     }
 
-    /// Pushes unless the pipeline is cancelled or the reader is gone;
-    /// `false` means stop.
+    /// Pushes unless the stage stops or the reader is gone; `false` means
+    /// stop.
     fn push<T>(&self, out: &Producer<T>, value: T) -> bool {
-        out.push_cancellable(value, &self.token).is_ok()
+        out.push_cancellable(value, &self.stop).is_ok()
+    }
+
+    /// Pops until the input is closed and drained or the stage stops.
+    fn pop<T>(&self, input: &Consumer<T>) -> Option<T> {
+        input.pop_cancellable(&self.stop).ok()
     }
 }
 
@@ -126,9 +161,13 @@ impl<E: Send + 'static> Pipeline<E> {
     /// assert!(matches!(p.wait(), Err(PipelineError::Cancelled)));
     /// ```
     pub fn with_token(parent: &CancelToken) -> Pipeline<E> {
+        let token = parent.child();
         Pipeline {
             ctx: Ctx {
-                token: parent.child(),
+                // Stages get their own stop token (`Ctx::stage`); the
+                // pipeline's is its main token.
+                stop: token.clone(),
+                token,
                 first: Arc::new(Mutex::new(None)),
             },
             threads: Vec::new(),
@@ -173,6 +212,35 @@ impl<E: Send + 'static> Pipeline<E> {
         self.threads.push(handle);
     }
 
+    /// `workers` threads that pop `input` until it is closed and drained or
+    /// the stage stops, handing each value to `step`, which returns `false`
+    /// to stop this thread. `step` owns the stage's output `Producer`: the
+    /// last thread to finish drops it, which closes the output.
+    fn workers<T, S>(
+        &mut self,
+        name: &str,
+        workers: usize,
+        input: Consumer<T>,
+        ctx: Ctx<E>,
+        step: S,
+    ) where
+        T: Send + 'static,
+        S: Fn(&Ctx<E>, T) -> bool + Send + Sync + 'static,
+    {
+        assert_workers(workers);
+        let step = Arc::new(step);
+        for i in 0..workers {
+            let (ctx, input, step) = (ctx.clone(), input.clone(), step.clone());
+            self.spawn(&format!("{name}-{i}"), move || {
+                while let Some(value) = ctx.pop(&input) {
+                    if !step(&ctx, value) {
+                        break;
+                    }
+                }
+            });
+        }
+    }
+
     /// A source stage: one thread pulls `items` and pushes them into a
     /// queue of `capacity`. It pulls only when there is room, so an endless
     /// iterator is fine.
@@ -196,12 +264,12 @@ impl<E: Send + 'static> Pipeline<E> {
         I::Item: Send + 'static,
     {
         let (tx, rx) = bounded(capacity);
-        let ctx = self.ctx.clone();
+        let ctx = self.ctx.stage(&tx);
         self.spawn("source", move || {
             let mut items = items.into_iter();
-            // Check the token before pulling, so a cancelled pipeline stops
-            // taking from the iterator at once.
-            while !ctx.token.is_cancelled() {
+            // Check the stop token before pulling, so a stopped source
+            // takes nothing more from the iterator.
+            while !ctx.stop.is_cancelled() {
                 let Some(Some(item)) = ctx.call(|| Ok(items.next())) else {
                     break;
                 };
@@ -240,28 +308,21 @@ impl<E: Send + 'static> Pipeline<E> {
     {
         assert_workers(workers);
         let (tx, rx) = bounded(capacity);
-        let f = Arc::new(f);
-        for i in 0..workers {
-            let (ctx, input, tx, f) = (self.ctx.clone(), input.clone(), tx.clone(), f.clone());
-            self.spawn(&format!("stage-{i}"), move || {
-                while let Ok(value) = input.pop_cancellable(&ctx.token) {
-                    let keep_going = match ctx.call(|| f(value)) {
-                        Some(Some(out)) => ctx.push(&tx, out),
-                        Some(None) => true,
-                        None => false,
-                    };
-                    if !keep_going {
-                        break;
-                    }
-                }
-            });
-        }
+        let ctx = self.ctx.stage(&tx);
+        self.workers("stage", workers, input, ctx, move |ctx, value| {
+            match ctx.call(|| f(value)) {
+                Some(Some(out)) => ctx.push(&tx, out),
+                Some(None) => true,
+                None => false,
+            }
+        });
         rx
     }
 
     /// A parallel map that keeps no order, with at most `window` values
-    /// taken from `input` and not yet pushed to the output (which holds
-    /// `window` more).
+    /// taken from `input` and not yet in the output queue (which holds
+    /// `window` more): a value takes a permit before it leaves `input` and
+    /// gives it back once its result is in the output.
     ///
     /// # Panics
     ///
@@ -288,19 +349,39 @@ impl<E: Send + 'static> Pipeline<E> {
         U: Send + 'static,
         F: Fn(T) -> Result<U, E> + Send + Sync + 'static,
     {
+        assert_workers(workers);
         let permits = Semaphore::new(window);
-        let token = self.ctx.token.clone();
-        // A permit is taken before a value leaves `input` and given back
-        // once its result is in the output queue.
-        let gated = self.stage(input, 1, window, move |value| {
-            Ok(permits.acquire_cancellable(&token).map(|p| (value, p)))
+        // Never full: every value in it holds one of the `window` permits.
+        let (gated_tx, gated_rx) = bounded::<(T, Permit)>(window);
+        let gate = self.ctx.stage(&gated_tx);
+        self.spawn("unordered-gate", move || {
+            while let Some(permit) = permits.acquire_cancellable(&gate.stop) {
+                let Some(value) = gate.pop(&input) else {
+                    break;
+                };
+                if !gate.push(&gated_tx, (value, permit)) {
+                    break;
+                }
+            }
         });
-        self.stage(
-            gated,
+        let (tx, rx) = bounded(window);
+        let ctx = self.ctx.stage(&tx);
+        self.workers(
+            "unordered",
             workers,
-            window,
-            move |(value, _permit): (T, Permit)| f(value).map(Some),
-        )
+            gated_rx,
+            ctx,
+            move |ctx, (value, permit)| {
+                let pushed = match ctx.call(|| f(value)) {
+                    Some(out) => ctx.push(&tx, out),
+                    None => false,
+                };
+                // Only now: the result is in the output (or will never be).
+                drop(permit);
+                pushed
+            },
+        );
+        rx
     }
 
     /// A parallel map that keeps input order, with at most `window` values
@@ -341,48 +422,39 @@ impl<E: Send + 'static> Pipeline<E> {
         let (done_tx, done_rx) = bounded::<(u64, U, Permit)>(window);
         let (out_tx, out_rx) = bounded::<U>(window);
 
-        let ctx = self.ctx.clone();
+        let dispatch = self.ctx.stage(&work_tx);
         self.spawn("order-dispatch", move || {
             let mut seq = 0u64;
-            while let Some(permit) = permits.acquire_cancellable(&ctx.token) {
-                let Ok(value) = input.pop_cancellable(&ctx.token) else {
+            while let Some(permit) = permits.acquire_cancellable(&dispatch.stop) {
+                let Some(value) = dispatch.pop(&input) else {
                     break;
                 };
-                if !ctx.push(&work_tx, (seq, value, permit)) {
+                if !dispatch.push(&work_tx, (seq, value, permit)) {
                     break;
                 }
                 seq += 1;
             }
         });
-        let f = Arc::new(f);
-        for i in 0..workers {
-            let (ctx, work_rx, done_tx, f) = (
-                self.ctx.clone(),
-                work_rx.clone(),
-                done_tx.clone(),
-                f.clone(),
-            );
-            self.spawn(&format!("order-{i}"), move || {
-                while let Ok((seq, value, permit)) = work_rx.pop_cancellable(&ctx.token) {
-                    let Some(out) = ctx.call(|| f(value)) else {
-                        break;
-                    };
-                    if !ctx.push(&done_tx, (seq, out, permit)) {
-                        break;
-                    }
-                }
-            });
-        }
-        drop((work_rx, done_tx));
-        let ctx = self.ctx.clone();
+        let ctx = self.ctx.stage(&done_tx);
+        self.workers(
+            "order",
+            workers,
+            work_rx,
+            ctx,
+            move |ctx, (seq, value, permit)| match ctx.call(|| f(value)) {
+                Some(out) => ctx.push(&done_tx, (seq, out, permit)),
+                None => false,
+            },
+        );
+        let merge = self.ctx.stage(&out_tx);
         self.spawn("order-merge", move || {
             // At most `window` entries: each holds one of the permits.
             let mut waiting = BTreeMap::new();
             let mut next = 0u64;
-            while let Ok((seq, out, permit)) = done_rx.pop_cancellable(&ctx.token) {
+            while let Some((seq, out, permit)) = merge.pop(&done_rx) {
                 waiting.insert(seq, (out, permit));
                 while let Some((out, permit)) = waiting.remove(&next) {
-                    if !ctx.push(&out_tx, out) {
+                    if !merge.push(&out_tx, out) {
                         return;
                     }
                     drop(permit);
@@ -417,10 +489,11 @@ impl<E: Send + 'static> Pipeline<E> {
         capacity: usize,
     ) -> Consumer<T> {
         let (tx, rx) = bounded(capacity);
+        let ctx = self.ctx.stage(&tx);
         for (i, input) in inputs.into_iter().enumerate() {
-            let (ctx, tx) = (self.ctx.clone(), tx.clone());
+            let (ctx, tx) = (ctx.clone(), tx.clone());
             self.spawn(&format!("fan-in-{i}"), move || {
-                while let Ok(value) = input.pop_cancellable(&ctx.token) {
+                while let Some(value) = ctx.pop(&input) {
                     if !ctx.push(&tx, value) {
                         break;
                     }
@@ -434,7 +507,8 @@ impl<E: Send + 'static> Pipeline<E> {
     ///
     /// Read the final output to its end, or drop it, before calling this:
     /// stages blocked on a full output queue that nobody reads would wait
-    /// forever (or until the token is cancelled).
+    /// forever (or until the token is cancelled). Dropping the output stops
+    /// every stage (see the [module docs](self)); that alone is no error.
     ///
     /// # Errors
     ///

@@ -33,7 +33,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
 use crossbeam_utils::CachePadded;
-use ringq::{CancelToken, CapacityError, PushTimeoutError, TryPushError};
+use ringq::{CancelToken, CapacityError, PushCancelError, PushTimeoutError, TryPushError};
 
 use crate::backend::{Backend, RingqBackend};
 use crate::error::Rejected;
@@ -42,6 +42,7 @@ use crate::job::{Ended, Exec, Job, JobHandle, PendingJob, Submitted};
 use crate::sync::{
     load_seqcst, lock, thread, wait, Arc, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering,
 };
+use crate::unwind::{drop_payload, drop_quietly};
 
 type PanicHook = Box<dyn Fn(&(dyn Any + Send)) + Send + Sync>;
 type MakeBackend = fn(usize) -> Result<Box<dyn Backend>, CapacityError>;
@@ -128,19 +129,63 @@ fn bump(counter: &AtomicUsize, order: Ordering) {
     counter.store(counter.load(Ordering::Relaxed) + 1, order);
 }
 
+/// The raw counters behind a [`Stats`], summed over the workers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Counters {
+    /// Completed, panicked, cancelled (by workers).
+    finished: (usize, usize, usize),
+    aborted: usize,
+    started: usize,
+    accepted: usize,
+}
+
+impl Counters {
+    fn stats(self, workers: usize, capacity: usize) -> Stats {
+        let (completed, panicked, cancelled) = self.finished;
+        let ran = completed + panicked + cancelled;
+        // Never negative by the argument in the module docs; saturating so
+        // a broken argument shows as a wrong count, not a panic.
+        Stats {
+            workers,
+            capacity,
+            queued: self.accepted.saturating_sub(self.started + self.aborted),
+            active: self.started.saturating_sub(ran),
+            completed,
+            panicked,
+            cancelled: cancelled + self.aborted,
+        }
+    }
+}
+
 /// How a submit waits for room.
 #[derive(Clone, Copy)]
-pub(crate) enum Wait {
+pub(crate) enum Wait<'a> {
     Block,
     No,
     Timeout(Duration),
+    /// Block until the token is cancelled; a cancelled push is rejected as
+    /// [`Rejected::Full`] (it gave up waiting for room, like a timeout).
+    Until(&'a CancelToken),
+}
+
+/// Takes a job's "accepted" count back when its push does not succeed,
+/// including when the backend unwinds (a third-party backend may).
+struct Unaccept<'a>(&'a Shared);
+
+impl Drop for Unaccept<'_> {
+    fn drop(&mut self) {
+        self.0.accepted.fetch_sub(1, Ordering::SeqCst);
+        // A `wait_idle` may have seen this job as outstanding.
+        self.0.notify_idle();
+    }
 }
 
 impl Shared {
-    fn push(&self, job: Job, how: Wait) -> Result<(), Rejected<Job>> {
+    fn push(&self, job: Job, how: Wait<'_>) -> Result<(), Rejected<Job>> {
         // SeqCst: see the module docs (a job is accepted before a worker can
         // see it; `stats` reads `accepted` last).
         self.accepted.fetch_add(1, Ordering::SeqCst);
+        let unaccept = Unaccept(self);
         let result = match how {
             Wait::Block => self.queue.push(job).map_err(Rejected::Closed),
             Wait::No => self.queue.try_push(job).map_err(|e| match e {
@@ -151,11 +196,17 @@ impl Shared {
                 PushTimeoutError::Timeout(j) => Rejected::Full(j),
                 PushTimeoutError::Closed(j) => Rejected::Closed(j),
             }),
+            Wait::Until(token) => self
+                .queue
+                .push_cancellable(job, token)
+                .map_err(|e| match e {
+                    PushCancelError::Cancelled(j) => Rejected::Full(j),
+                    PushCancelError::Closed(j) => Rejected::Closed(j),
+                }),
         };
-        if result.is_err() {
-            self.accepted.fetch_sub(1, Ordering::SeqCst);
-            // A `wait_idle` may have seen this job as outstanding.
-            self.notify_idle();
+        if result.is_ok() {
+            // Accepted for good: keep the count.
+            std::mem::forget(unaccept);
         }
         result
     }
@@ -167,7 +218,9 @@ impl Shared {
         let sink = |payload: Box<dyn Any + Send>| self.panicked(payload);
         while let Some(job) = self.queue.pop() {
             // SeqCst pairs with the store in `abort`, which comes before its
-            // close: a job popped after that store is handed back.
+            // close: a job popped after that store is handed back. A job
+            // popped before it may still start after the token fires (the
+            // rule `abort`'s docs state; loom model 6 checks the first half).
             if self.aborting.load(Ordering::SeqCst) {
                 lock(&self.handed_back).push(job);
                 continue;
@@ -176,7 +229,16 @@ impl Shared {
             // reader that sees this job finished sees it started too (the
             // final counter's SeqCst store comes later in this thread).
             bump(&counters.started, Ordering::Release);
-            let ended = job.run(&sink);
+            // `run` catches the job's panic and drops the caller's values
+            // quietly, so this catch is a last line of defence (a task that
+            // unwound anyway): the worker must survive and count the job.
+            let ended = match catch_unwind(AssertUnwindSafe(|| job.run(&sink))) {
+                Ok(ended) => ended,
+                Err(payload) => {
+                    drop_payload(payload);
+                    Ended::Panicked
+                }
+            };
             let counter = match ended {
                 Ended::Completed => &counters.completed,
                 Ended::Panicked => &counters.panicked,
@@ -193,12 +255,16 @@ impl Shared {
         }
     }
 
-    /// A plain job panicked: give the payload to the hook. A hook that
-    /// panics itself is ignored rather than allowed to kill the worker.
+    /// A plain job panicked: give the payload to the hook, then drop it. A
+    /// hook that panics, or a payload whose drop panics, is ignored rather
+    /// than allowed to kill the worker.
     fn panicked(&self, payload: Box<dyn Any + Send>) {
         if let Some(hook) = &self.on_panic {
-            let _ = catch_unwind(AssertUnwindSafe(|| hook(payload.as_ref())));
+            if let Err(hook_payload) = catch_unwind(AssertUnwindSafe(|| hook(payload.as_ref()))) {
+                drop_payload(hook_payload);
+            }
         }
+        drop_payload(payload);
     }
 
     /// Completed, panicked and cancelled over all workers, and the jobs
@@ -213,6 +279,19 @@ impl Shared {
             done.2 += cancelled;
         }
         (done, aborted)
+    }
+
+    /// One read of every counter, in the order the module docs require:
+    /// finished, then started, then accepted.
+    fn read_counters(&self) -> Counters {
+        let (finished, aborted) = self.finished();
+        let started = self.counters.iter().map(|c| load_seqcst(&c.started)).sum();
+        Counters {
+            finished,
+            aborted,
+            started,
+            accepted: load_seqcst(&self.accepted),
+        }
     }
 
     /// Accepted jobs that have not finished (queued or running).
@@ -247,6 +326,18 @@ impl Shared {
             completed,
             panicked,
             cancelled: cancelled + aborted,
+        }
+    }
+}
+
+impl Drop for Shared {
+    /// Jobs taken back after an `abort` that could not wait for them (it was
+    /// called from a job) are dropped here, on whichever thread lets go of
+    /// the pool last, possibly a worker: quietly, as every drop of the
+    /// caller's values on a worker.
+    fn drop(&mut self) {
+        for job in lock(&self.handed_back).drain(..) {
+            drop_quietly(job);
         }
     }
 }
@@ -355,7 +446,7 @@ impl Pool {
     fn execute_with<F: FnOnce() + Send + 'static>(
         &self,
         f: F,
-        how: Wait,
+        how: Wait<'_>,
     ) -> Result<(), Rejected<F>> {
         self.shared
             .push(Job::from_task(Exec(f)), how)
@@ -389,7 +480,7 @@ impl Pool {
         }
     }
 
-    pub(crate) fn push_job(&self, job: Job, how: Wait) -> Result<(), Rejected<Job>> {
+    pub(crate) fn push_job(&self, job: Job, how: Wait<'_>) -> Result<(), Rejected<Job>> {
         self.shared.push(job, how)
     }
 
@@ -485,10 +576,16 @@ impl Pool {
     /// job that has not started, joins the workers and returns the jobs.
     ///
     /// Jobs already running finish (they can watch the token to stop
-    /// early). A worker that pops a job after the abort began hands it back
-    /// instead of running it, so after the token is cancelled no queued job
-    /// starts. Every job taken back counts as cancelled; run the ones you
-    /// want with [`PendingJob::run`].
+    /// early). Every job a worker takes from the queue after the abort
+    /// began is handed back instead of run. What does not hold: "no job
+    /// starts after the token is cancelled". A worker that took a job just
+    /// before the abort began may start it just after the token fires,
+    /// because taking a job and starting it are two steps the abort cannot
+    /// stop in between. A job that must not run once the pool is aborting
+    /// checks the token first (`if token.is_cancelled() { return; }`): it
+    /// then either started before the cancel or sees it. Every job taken
+    /// back counts as cancelled; run the ones you want with
+    /// [`PendingJob::run`].
     ///
     /// Called from one of the pool's own jobs (the pool moved into it), it
     /// cannot wait for the other workers: a job one of them takes back
@@ -528,11 +625,16 @@ impl Pool {
         }
         shared.aborted.fetch_add(jobs.len(), Ordering::SeqCst);
         shared.notify_idle();
-        let pending = jobs
-            .into_iter()
-            .filter(|job| !job.is_cancelled())
-            .map(PendingJob)
-            .collect();
+        let mut pending = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            if job.is_cancelled() {
+                // The caller's closure, which may panic on drop: `abort`
+                // must still return every other job and the report.
+                drop_quietly(job);
+            } else {
+                pending.push(PendingJob(job));
+            }
+        }
         Aborted {
             pending,
             report: shared.report(),
@@ -555,9 +657,17 @@ impl Pool {
         &self.shared.token
     }
 
-    /// A snapshot of the pool's counters. The values race with the workers,
-    /// but every snapshot satisfies
+    /// A snapshot of the pool's counters. Every snapshot satisfies
     /// `completed + panicked + cancelled + queued + active` = jobs accepted.
+    ///
+    /// The counters move while they are read. `stats` reads them all twice
+    /// and, when both reads agree (up to 4 tries), returns the values they
+    /// all had at one instant: then `active <= workers`. Under a constant
+    /// stream of jobs the reads may never agree, and the last read is
+    /// returned: the identity still holds, but `active` can then exceed
+    /// `workers` (a job that started and finished between the reads counts
+    /// as active). `queued` counts a job from the moment its submit begins,
+    /// so submitters blocked on a full queue make it exceed `capacity`.
     ///
     /// A [`JobHandle`] resolves just before its worker counts the job, so
     /// right after a `join` the job may not be counted yet; after
@@ -571,28 +681,19 @@ impl Pool {
     /// assert_eq!((s.workers, s.capacity, s.queued, s.active), (3, 32, 0, 0));
     /// ```
     pub fn stats(&self) -> Stats {
-        let shared = &*self.shared;
-        // Order matters, see the module docs: finished, then started, then
-        // accepted.
-        let ((completed, panicked, cancelled), aborted) = shared.finished();
-        let started: usize = shared
-            .counters
-            .iter()
-            .map(|c| load_seqcst(&c.started))
-            .sum();
-        let accepted = load_seqcst(&shared.accepted);
-        let ran = completed + panicked + cancelled;
-        // Never negative by the argument in the module docs; saturating so
-        // a broken argument shows as a wrong count, not a panic.
-        Stats {
-            workers: shared.counters.len(),
-            capacity: shared.capacity,
-            queued: accepted.saturating_sub(started + aborted),
-            active: started.saturating_sub(ran),
-            completed,
-            panicked,
-            cancelled: cancelled + aborted,
+        let mut last = self.shared.read_counters();
+        for _ in 0..4 {
+            let again = self.shared.read_counters();
+            if again == last {
+                // Each finished/started counter only grows, so one read
+                // equal at both passes held that value in between; the
+                // first read of `accepted` falls inside all those spans:
+                // every value is the one it had at that instant.
+                break;
+            }
+            last = again;
         }
+        last.stats(self.shared.counters.len(), self.shared.capacity)
     }
 
     /// A fail-fast group of jobs on this pool (Go's errgroup); see
@@ -664,9 +765,11 @@ pub struct Stats {
     pub workers: usize,
     /// Queue capacity.
     pub capacity: usize,
-    /// Accepted jobs not yet started.
+    /// Accepted jobs not yet started, counting submits still blocked on a
+    /// full queue (so it can exceed `capacity`).
     pub queued: usize,
-    /// Jobs running now.
+    /// Jobs running now (at most `workers` when the snapshot is consistent;
+    /// see [`Pool::stats`]).
     pub active: usize,
     /// Jobs that ran and returned.
     pub completed: usize,

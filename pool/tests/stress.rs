@@ -47,6 +47,58 @@ each_backend! {
     panics => one_job_in_ten_panics;
     nested => wait_idle_while_jobs_submit_jobs;
     close_rules => close_wakes_blocked_submitters_and_wins_over_full;
+    timeout_edges => timeouts_at_the_edges;
+    group_cancel => a_group_spawn_on_a_full_queue_is_cancellable;
+}
+
+/// `execute_timeout` at the edges, on every backend: `ZERO` on an idle,
+/// empty pool tries once and succeeds, `Duration::MAX` means no deadline
+/// (not an `Instant` overflow), and a closed pool answers `Closed` whatever
+/// the timeout; the accepted count stays exact throughout.
+fn timeouts_at_the_edges<B: Backend>() {
+    use std::time::Duration;
+    let pool = pool::<B>(1, 1);
+    pool.execute_timeout(|| (), Duration::ZERO).unwrap();
+    pool.wait_idle();
+    pool.execute_timeout(|| (), Duration::MAX).unwrap();
+    pool.wait_idle();
+    let gate = common::occupy_workers(&pool, 1);
+    pool.execute(|| ()).unwrap(); // full now
+    assert!(pool
+        .execute_timeout(|| (), Duration::ZERO)
+        .unwrap_err()
+        .is_full());
+    pool.close();
+    for timeout in [Duration::ZERO, Duration::from_millis(1), Duration::MAX] {
+        assert!(pool
+            .execute_timeout(|| (), timeout)
+            .unwrap_err()
+            .is_closed());
+    }
+    assert_identity(&pool.stats(), 4);
+    drop(gate);
+    let r = pool.shutdown();
+    assert_eq!((r.completed, r.panicked, r.cancelled), (4, 0, 0));
+}
+
+/// A group spawn blocked on a full queue returns `Cancelled` once the
+/// group is cancelled, on every backend (the default `push_cancellable`
+/// polls in 1 ms slices).
+fn a_group_spawn_on_a_full_queue_is_cancellable<B: Backend>() {
+    let pool = pool::<B>(1, 1);
+    let gate = common::occupy_workers(&pool, 1);
+    pool.execute(|| ()).unwrap();
+    let group = pool.group::<()>();
+    thread::scope(|s| {
+        let spawner = s.spawn(|| group.spawn(|_| Ok(())));
+        group.cancel();
+        let r = spawner.join().unwrap();
+        assert!(matches!(r, Err(ringq_pool::GroupError::Cancelled)), "{r:?}");
+    });
+    drop(group);
+    drop(gate);
+    let r = pool.shutdown();
+    assert_eq!((r.completed, r.panicked, r.cancelled), (2, 0, 0));
 }
 
 /// The close rules hold on every backend, including those whose blocked

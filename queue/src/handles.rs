@@ -247,6 +247,21 @@ impl<T> Producer<T> {
         self.shared.queue.close()
     }
 
+    /// See [`Queue::cancel_on_close`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = ringq::bounded::<u8>(1);
+    /// let reader_gone = ringq::CancelToken::new();
+    /// tx.cancel_on_close(&reader_gone);
+    /// drop(rx); // the last consumer closes the queue
+    /// assert!(reader_gone.is_cancelled());
+    /// ```
+    pub fn cancel_on_close(&self, token: &CancelToken) {
+        self.shared.queue.cancel_on_close(token);
+    }
+
     /// See [`Queue::is_closed`].
     ///
     /// # Examples
@@ -486,6 +501,21 @@ impl<T> Consumer<T> {
     /// ```
     pub fn close(&self) -> bool {
         self.shared.queue.close()
+    }
+
+    /// See [`Queue::cancel_on_close`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = ringq::bounded::<u8>(1);
+    /// let writers_gone = ringq::CancelToken::new();
+    /// rx.cancel_on_close(&writers_gone);
+    /// drop(tx); // the last producer closes the queue
+    /// assert!(writers_gone.is_cancelled());
+    /// ```
+    pub fn cancel_on_close(&self, token: &CancelToken) {
+        self.shared.queue.cancel_on_close(token);
     }
 
     /// See [`Queue::is_closed`].

@@ -65,6 +65,7 @@ mod cancel;
 mod error;
 mod handles;
 mod iter;
+mod on_close;
 mod queue;
 mod ring;
 mod slot;

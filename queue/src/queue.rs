@@ -12,6 +12,7 @@ use crate::error::{
     PushTimeoutError, TryPopError, TryPushError,
 };
 use crate::iter::{Iter, TryIter};
+use crate::on_close::OnClose;
 use crate::ring::Ring;
 use crate::wait::{block, Until, Waker};
 
@@ -56,6 +57,8 @@ pub struct Queue<T> {
     pushers: CachePadded<Waker>,
     /// Threads parked in a pop, waiting for a value.
     poppers: CachePadded<Waker>,
+    /// Tokens to cancel when the queue closes.
+    on_close: OnClose,
 }
 
 /// Maps an `attempt` result to the blocking loop's control flow.
@@ -152,6 +155,7 @@ impl<T> Queue<T> {
             ring: Ring::try_new(capacity, laps_before_wrap)?,
             pushers: CachePadded::new(Waker::new()),
             poppers: CachePadded::new(Waker::new()),
+            on_close: OnClose::new(),
         })
     }
 
@@ -256,7 +260,46 @@ impl<T> Queue<T> {
         }
         self.pushers.notify_all();
         self.poppers.notify_all();
+        self.on_close.fire();
         true
+    }
+
+    /// Cancels `token` when the queue closes, whoever closes it (a
+    /// [`close`](Self::close) call or the last handle of a side going
+    /// away); at once if it is already closed.
+    ///
+    /// This lets a thread that is blocked on something else notice that
+    /// this queue closed: a pipeline stage waiting on its input can stop as
+    /// soon as the reader of its output is gone (tokio's
+    /// `Sender::closed()` serves the same need). Register a
+    /// [`child`](CancelToken::child) of your own token to keep the two
+    /// reasons apart. Each registration holds a clone of the token until the
+    /// queue closes or is dropped.
+    ///
+    /// # Examples
+    ///
+    /// A worker blocked on its input stops when its output's reader leaves:
+    ///
+    /// ```
+    /// use ringq::{bounded, CancelToken};
+    /// use std::thread;
+    ///
+    /// let (_in_tx, in_rx) = bounded::<u32>(4); // nothing ever arrives
+    /// let (out_tx, out_rx) = bounded::<u32>(4);
+    /// let stop = CancelToken::new();
+    /// out_tx.cancel_on_close(&stop);
+    /// let worker = thread::spawn(move || {
+    ///     while let Ok(v) = in_rx.pop_cancellable(&stop) {
+    ///         if out_tx.push(v * 2).is_err() {
+    ///             break;
+    ///         }
+    ///     }
+    /// });
+    /// drop(out_rx); // the last consumer closes the output, which fires `stop`
+    /// worker.join().unwrap();
+    /// ```
+    pub fn cancel_on_close(&self, token: &CancelToken) {
+        self.on_close.register(token);
     }
 
     /// Pushes `value` if there is room, without blocking.

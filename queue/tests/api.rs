@@ -384,3 +384,43 @@ fn cancel_token_basics() {
     // A child made after its parent was cancelled starts cancelled.
     assert!(token.child().is_cancelled());
 }
+
+#[test]
+fn cancel_on_close_fires_at_close_and_at_once_when_closed() {
+    let q = Queue::<u8>::new(2);
+    let (early, also_early, late) = (CancelToken::new(), CancelToken::new(), CancelToken::new());
+    q.cancel_on_close(&early);
+    q.cancel_on_close(&also_early);
+    q.push(1).unwrap();
+    assert!(!early.is_cancelled(), "open queue: not fired");
+    assert!(q.close());
+    assert!(early.is_cancelled() && also_early.is_cancelled());
+    q.cancel_on_close(&late);
+    assert!(
+        late.is_cancelled(),
+        "registered after the close: fired at once"
+    );
+    // Closing again fires nothing new, and the value still drains.
+    assert!(!q.close());
+    assert_eq!(q.pop(), Ok(1));
+}
+
+#[test]
+fn cancel_on_close_wakes_a_thread_blocked_elsewhere() {
+    let (tx, rx) = ringq::bounded::<u8>(1);
+    let input = Queue::<u8>::new(1);
+    let stop = CancelToken::new().child(); // a child: the parent stays alone
+    tx.cancel_on_close(&stop);
+    std::thread::scope(|s| {
+        let blocked = s.spawn(|| input.pop_cancellable(&stop));
+        std::thread::sleep(Duration::from_millis(20));
+        drop(rx); // the last consumer closes the queue
+        assert_eq!(blocked.join().unwrap(), Err(PopCancelError::Cancelled));
+    });
+    // The consumer side fires on the producers' close just the same.
+    let (tx, rx) = ringq::bounded::<u8>(1);
+    let writers_gone = CancelToken::new();
+    rx.cancel_on_close(&writers_gone);
+    drop(tx);
+    assert!(writers_gone.is_cancelled());
+}

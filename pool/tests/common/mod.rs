@@ -93,3 +93,51 @@ impl Drop for Gate {
         self.0 .1.notify_all();
     }
 }
+
+/// Runs `f` on its own thread and panics if it has not finished within
+/// `secs` seconds, so a regression that hangs fails the suite instead of
+/// hanging it (the stuck thread is left behind; the test binary still
+/// reports the failure and exits).
+pub fn watchdog<R: Send + 'static>(
+    secs: u64,
+    what: &str,
+    f: impl FnOnce() -> R + Send + 'static,
+) -> R {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = std::thread::Builder::new()
+        .name(format!("watched: {what}"))
+        .spawn(move || {
+            let _ = tx.send(f());
+        })
+        .expect("spawn the watched thread");
+    // Miri runs ~1000x slower; give it room rather than a false alarm.
+    let limit = std::time::Duration::from_secs(if cfg!(miri) { secs * 100 } else { secs });
+    match rx.recv_timeout(limit) {
+        Ok(r) => {
+            worker.join().expect("the watched thread ended");
+            r
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("{what}: still running after {limit:?} (hung)")
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            // `f` panicked: join to resume its panic here.
+            match worker.join() {
+                Err(payload) => std::panic::resume_unwind(payload),
+                Ok(()) => unreachable!("the thread sends before it returns"),
+            }
+        }
+    }
+}
+
+/// A value whose `Drop` panics: user data a worker must drop without dying.
+#[derive(Debug)]
+pub struct PanicOnDrop(pub &'static str);
+
+impl Drop for PanicOnDrop {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            panic!("PanicOnDrop({}) dropped", self.0);
+        }
+    }
+}
