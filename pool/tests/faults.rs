@@ -79,11 +79,24 @@ fn an_execute_payload_that_panics_on_drop_leaves_the_worker_alive() {
             .unwrap();
         pool.execute(|| std::panic::panic_any(PanicOnDrop("payload")))
             .unwrap();
+        pool.wait_idle();
+        assert_eq!(pool.submit(|| 5).unwrap().join().unwrap(), 5);
+        assert_eq!(hooked.load(Ordering::SeqCst), 1);
+        assert_eq!(counts(pool.shutdown()), (1, 1, 0));
+    });
+}
+
+// Ignored under miri: the second payload is leaked on purpose (a value
+// whose every drop panics cannot be dropped), which miri reports as a leak.
+#[cfg_attr(miri, ignore)]
+#[test]
+fn a_payload_whose_drop_panics_twice_is_leaked_and_the_worker_lives() {
+    watchdog(10, "nested panic payload", || {
+        let pool = Pool::new(1, 4);
         pool.execute(|| std::panic::panic_any(NestedBomb)).unwrap();
         pool.wait_idle();
         assert_eq!(pool.submit(|| 5).unwrap().join().unwrap(), 5);
-        assert_eq!(hooked.load(Ordering::SeqCst), 2);
-        assert_eq!(counts(pool.shutdown()), (1, 2, 0));
+        assert_eq!(counts(pool.shutdown()), (1, 1, 0));
     });
 }
 

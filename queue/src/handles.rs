@@ -72,17 +72,22 @@ pub fn bounded<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
 /// assert_eq!(rx.pop(), Ok(1));
 /// ```
 pub fn try_bounded<T>(capacity: usize) -> Result<(Producer<T>, Consumer<T>), CapacityError> {
+    Queue::try_new(capacity).map(from_queue)
+}
+
+/// The two sides of a new queue (one handle each).
+pub(crate) fn from_queue<T>(queue: Queue<T>) -> (Producer<T>, Consumer<T>) {
     let shared = Arc::new(Shared {
-        queue: Queue::try_new(capacity)?,
+        queue,
         producers: AtomicUsize::new(1),
         consumers: AtomicUsize::new(1),
     });
-    Ok((
+    (
         Producer {
             shared: shared.clone(),
         },
         Consumer { shared },
-    ))
+    )
 }
 
 /// Adds a handle to a side's count.

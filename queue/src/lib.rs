@@ -61,17 +61,20 @@
 #![deny(unsafe_op_in_unsafe_fn, missing_docs, missing_debug_implementations)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
+mod builder;
 mod cancel;
 mod error;
 mod handles;
 mod iter;
 mod on_close;
+mod policy;
 mod queue;
 mod ring;
 mod slot;
 mod sync;
 mod wait;
 
+pub use crate::builder::Builder;
 pub use crate::cancel::CancelToken;
 pub use crate::error::{
     CapacityError, PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError,
@@ -79,6 +82,7 @@ pub use crate::error::{
 };
 pub use crate::handles::{bounded, try_bounded, Consumer, Producer};
 pub use crate::iter::{IntoIter, Iter, TryIter};
+pub use crate::policy::WaitPolicy;
 pub use crate::queue::Queue;
 pub use crate::ring::MAX_CAPACITY;
 

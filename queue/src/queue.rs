@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_utils::CachePadded;
 
+use crate::builder::Builder;
 use crate::cancel::CancelToken;
 use crate::error::{
     CapacityError, PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError,
@@ -13,6 +14,7 @@ use crate::error::{
 };
 use crate::iter::{Iter, TryIter};
 use crate::on_close::OnClose;
+use crate::policy::WaitPolicy;
 use crate::ring::Ring;
 use crate::wait::{block, Until, Waker};
 
@@ -59,6 +61,8 @@ pub struct Queue<T> {
     poppers: CachePadded<Waker>,
     /// Tokens to cancel when the queue closes.
     on_close: OnClose,
+    /// How blocked calls wait.
+    policy: WaitPolicy,
 }
 
 /// Maps an `attempt` result to the blocking loop's control flow.
@@ -142,27 +146,57 @@ impl<T> Queue<T> {
     /// assert!(Queue::<u8>::try_new(ringq::MAX_CAPACITY + 1).is_err());
     /// ```
     pub fn try_new(capacity: usize) -> Result<Queue<T>, CapacityError> {
-        Queue::try_new_near_wrap(capacity, 0)
+        Queue::try_with(capacity, 0, WaitPolicy::default())
     }
 
-    /// Like `try_new`, with the position counters starting
+    /// A [`Builder`] for a queue of `capacity` values with other settings
+    /// (its [`WaitPolicy`]); `build()` makes a `Queue`, `bounded()` a
+    /// `Producer`/`Consumer` pair.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::{Queue, WaitPolicy};
+    ///
+    /// let q = Queue::<u64>::builder(64).wait(WaitPolicy::Park).build();
+    /// q.push(7).unwrap();
+    /// assert_eq!(q.pop(), Ok(7));
+    /// ```
+    pub fn builder(capacity: usize) -> Builder<T> {
+        Builder::new(capacity)
+    }
+
+    /// Makes the queue, with the position counters starting
     /// `laps_before_wrap` laps below their wrap-around point (0: at 0).
-    fn try_new_near_wrap(
+    pub(crate) fn try_with(
         capacity: usize,
         laps_before_wrap: usize,
+        policy: WaitPolicy,
     ) -> Result<Queue<T>, CapacityError> {
         Ok(Queue {
             ring: Ring::try_new(capacity, laps_before_wrap)?,
             pushers: CachePadded::new(Waker::new()),
             poppers: CachePadded::new(Waker::new()),
             on_close: OnClose::new(),
+            policy,
         })
     }
 
     /// A queue whose counters wrap round `usize` within the first few laps.
     #[cfg(test)]
     pub(crate) fn new_near_wrap(capacity: usize) -> Queue<T> {
-        Queue::try_new_near_wrap(capacity, 2).expect("test capacity")
+        Queue::try_with(capacity, 2, WaitPolicy::default()).expect("test capacity")
+    }
+
+    /// How this queue's blocked calls wait ([`Queue::builder`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(ringq::Queue::<u8>::new(1).wait_policy(), ringq::WaitPolicy::Adaptive);
+    /// ```
+    pub fn wait_policy(&self) -> WaitPolicy {
+        self.policy
     }
 
     /// The most values the queue can hold.
@@ -483,7 +517,9 @@ impl<T> Queue<T> {
     /// The blocking part of every push: `value` did not fit on the first try.
     #[cold]
     fn push_slow(&self, value: T, until: Until<'_>) -> Result<(), PushFail<T>> {
-        match block(&self.pushers, value, until, |v| push_step(self.try_push(v))) {
+        match block(&self.pushers, self.policy, value, until, |v| {
+            push_step(self.try_push(v))
+        }) {
             Ok(Ok(())) => Ok(()),
             Ok(Err(v)) => Err(PushFail::Closed(v)),
             Err((_, v)) => Err(PushFail::Stopped(v)),
@@ -670,7 +706,9 @@ impl<T> Queue<T> {
     /// The blocking part of every pop: the queue was empty on the first try.
     #[cold]
     fn pop_slow(&self, until: Until<'_>) -> Result<T, PopFail> {
-        match block(&self.poppers, (), until, |()| pop_step(self.try_pop())) {
+        match block(&self.poppers, self.policy, (), until, |()| {
+            pop_step(self.try_pop())
+        }) {
             Ok(Some(v)) => Ok(v),
             Ok(None) => Err(PopFail::Closed),
             Err((_, ())) => Err(PopFail::Stopped),

@@ -23,7 +23,9 @@
 //!   (a retry loop that waits for another thread to move must yield, or loom
 //!   runs out of branches).
 //! * The spin and yield budgets before parking ([`SPIN_ROUNDS`],
-//!   [`YIELD_ROUNDS`]) are zero under loom, so models reach the parking path.
+//!   [`YIELD_ROUNDS`]) are zero under loom, so models reach the parking path;
+//!   [`BUSY_WAIT`] is false, so `WaitPolicy::Spin` parks too: under loom
+//!   every wait policy is the same register, re-check, park.
 //! * Timed waits: loom has no clock. [`deadline_passed`] is always `true`
 //!   under loom, so a timed call makes one full attempt (try, register as a
 //!   waiter, try again) and then reports a timeout; [`park_timeout`] never
@@ -55,6 +57,14 @@ pub(crate) use self::loom_impl::*;
 pub(crate) const SPIN_ROUNDS: u32 = 2;
 #[cfg(loom)]
 pub(crate) const SPIN_ROUNDS: u32 = 0;
+
+/// Whether `WaitPolicy::Spin` busy-waits. `false` under loom, where a
+/// busy-wait would only be loom yields and every policy parks instead (the
+/// module docs list this with the other loom differences).
+#[cfg(not(loom))]
+pub(crate) const BUSY_WAIT: bool = true;
+#[cfg(loom)]
+pub(crate) const BUSY_WAIT: bool = false;
 
 /// Spin hints per spin round (see [`SPIN_ROUNDS`]).
 pub(crate) const SPIN_PAUSES: u32 = 4;

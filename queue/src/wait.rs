@@ -1,18 +1,25 @@
 //! How a blocked call waits: spin, then yield, then park; and the waiter lists
 //! that wake parked threads.
 //!
-//! # The three phases
+//! # The three phases (`WaitPolicy::Adaptive`)
 //!
 //! 1. **Spin** [`SPIN_ROUNDS`] short rounds of PAUSE instructions, with an
 //!    attempt after each: well under a microsecond (`sync.rs` says why so
 //!    short).
-//! 2. **Yield** the CPU [`YIELD_ROUNDS`] more times. On a 2-vCPU virtual
-//!    machine a park/unpark round trip costs ~100 µs, while the other side of
-//!    a small queue usually moves within a few microseconds; yielding bridges
-//!    that gap without a syscall on the other side's fast path.
+//! 2. **Yield** the CPU up to [`YIELD_ROUNDS`] more times, for at most
+//!    [`yields::BUDGET`]. On a 2-vCPU virtual machine a park/unpark round
+//!    trip costs ~100 µs, while the other side of a small queue usually
+//!    moves within a few microseconds; yielding bridges that gap without a
+//!    syscall on the other side's fast path. On a busy machine a yield hands
+//!    the core to another process for a whole time slice, so a yield slower
+//!    than [`yields::SLOW`] ends the phase and makes the thread skip it for
+//!    a while ([`yields`]).
 //! 3. **Park**: register in the [`Waker`] of the side we wait on, re-try once,
 //!    then park until a notifier, `close()`, the cancel token or the deadline
 //!    wakes us. A parked thread uses no CPU.
+//!
+//! `WaitPolicy::Park` goes straight to phase 3; `WaitPolicy::Spin` repeats
+//! phase 1 until done and never registers.
 //!
 //! Only phase 3 touches a lock (a spin lock, see `sync.rs`), and only when some thread is actually parked
 //! does the other side's fast path pay more than one atomic load
@@ -35,9 +42,10 @@ use std::ops::ControlFlow;
 use std::time::Instant;
 
 use crate::cancel::CancelToken;
+use crate::policy::WaitPolicy;
 use crate::sync::{
     current, deadline_passed, load_seqcst, park, park_timeout, spin_hint, yield_now, AtomicUsize,
-    Ordering, SpinLock, Thread, SPIN_PAUSES, SPIN_ROUNDS, YIELD_ROUNDS,
+    Ordering, SpinLock, Thread, BUSY_WAIT, SPIN_PAUSES, SPIN_ROUNDS, YIELD_ROUNDS,
 };
 
 /// Threads parked on one side of a queue (pushers or poppers).
@@ -164,42 +172,141 @@ impl Until<'_> {
 }
 
 /// Retries `attempt` until it breaks (the operation finished: success or
-/// closed), spinning, then yielding, then parking in `waker`, or until
-/// `until` says stop (the state, e.g. the value being pushed, comes back).
+/// closed), waiting between attempts as `policy` says, or until `until`
+/// says stop (the state, e.g. the value being pushed, comes back).
 ///
 /// `attempt` must be non-blocking and must have already failed once: this is
 /// the slow path.
 #[inline(never)]
 pub(crate) fn block<S, R>(
     waker: &Waker,
+    policy: WaitPolicy,
+    state: S,
+    until: Until<'_>,
+    attempt: impl FnMut(S) -> ControlFlow<R, S>,
+) -> Result<R, (Stop, S)> {
+    match policy {
+        // Under loom `BUSY_WAIT` is false: every policy parks (`sync.rs`).
+        WaitPolicy::Spin if BUSY_WAIT => spin_phase(state, until, attempt),
+        WaitPolicy::Park | WaitPolicy::Spin => park_phase(waker, state, until, attempt),
+        WaitPolicy::Adaptive => adaptive(waker, state, until, attempt),
+    }
+}
+
+/// `WaitPolicy::Spin`: spin rounds until done, stopped, or forever. Never
+/// registers, so no notifier ever pays for this waiter.
+fn spin_phase<S, R>(
     mut state: S,
     until: Until<'_>,
     mut attempt: impl FnMut(S) -> ControlFlow<R, S>,
 ) -> Result<R, (Stop, S)> {
-    let mut spins = 0;
-    let mut yields = 0;
-    // Under loom both budgets are zero (see `sync.rs`), which makes the
-    // comparisons below constant there; that is the point, not a bug.
-    #[allow(clippy::absurd_extreme_comparisons)]
     loop {
         if let Some(stop) = until.stop() {
             return Err((stop, state));
         }
-        if spins < SPIN_ROUNDS {
-            spins += 1;
-            for _ in 0..SPIN_PAUSES {
-                spin_hint();
-            }
-        } else if yields < YIELD_ROUNDS {
-            yields += 1;
-            yield_now();
-        } else {
-            return park_phase(waker, state, until, attempt);
+        for _ in 0..SPIN_PAUSES {
+            spin_hint();
         }
         state = match attempt(state) {
             ControlFlow::Break(r) => return Ok(r),
             ControlFlow::Continue(s) => s,
         };
+    }
+}
+
+/// `WaitPolicy::Adaptive`: the three phases in the module docs.
+fn adaptive<S, R>(
+    waker: &Waker,
+    mut state: S,
+    until: Until<'_>,
+    mut attempt: impl FnMut(S) -> ControlFlow<R, S>,
+) -> Result<R, (Stop, S)> {
+    // Under loom both budgets are zero (see `sync.rs`), which makes the
+    // loops below empty there; that is the point, not a bug.
+    for _ in 0..SPIN_ROUNDS {
+        if let Some(stop) = until.stop() {
+            return Err((stop, state));
+        }
+        for _ in 0..SPIN_PAUSES {
+            spin_hint();
+        }
+        state = match attempt(state) {
+            ControlFlow::Break(r) => return Ok(r),
+            ControlFlow::Continue(s) => s,
+        };
+    }
+    if YIELD_ROUNDS > 0 && yields::allowed() {
+        let started = yields::now();
+        let mut last = started;
+        for _ in 0..YIELD_ROUNDS {
+            if let Some(stop) = until.stop() {
+                return Err((stop, state));
+            }
+            yield_now();
+            state = match attempt(state) {
+                ControlFlow::Break(r) => return Ok(r),
+                ControlFlow::Continue(s) => s,
+            };
+            let now = yields::now();
+            if now - last > yields::SLOW {
+                // The CPU went to someone who kept it: a busy machine.
+                yields::penalize();
+                break;
+            }
+            if now - started > yields::BUDGET {
+                break;
+            }
+            last = now;
+        }
+    }
+    park_phase(waker, state, until, attempt)
+}
+
+/// When the yield phase pays: per-thread memory of slow yields.
+///
+/// A `sched_yield` that finds nothing else to run takes well under a
+/// microsecond, and one that hands the CPU to the other side of the queue
+/// takes as long as that side runs before it blocks (a few µs at small
+/// capacities). One that keeps the thread off the CPU for longer than
+/// [`SLOW`] means another process held the core for a time slice: on a
+/// busy machine every further yield would cost as much, while parking is
+/// woken through the kernel's wake-up path. Such a thread skips the yield
+/// phase for its next [`SKIP`] blocking waits, then tries it again.
+///
+/// Not reached under loom (its yield budget is zero).
+mod yields {
+    use std::cell::Cell;
+    use std::time::{Duration, Instant};
+
+    /// A yield slower than this gave the core away.
+    pub(super) const SLOW: Duration = Duration::from_micros(100);
+    /// The whole yield phase stops after this long.
+    pub(super) const BUDGET: Duration = Duration::from_micros(200);
+    /// Blocking waits that skip the yield phase after a slow yield.
+    const SKIP: u32 = 64;
+
+    thread_local! {
+        static SKIPPING: Cell<u32> = const { Cell::new(0) };
+    }
+
+    #[inline]
+    pub(super) fn now() -> Instant {
+        Instant::now()
+    }
+
+    /// Whether this wait may yield; counts down a skip in progress.
+    pub(super) fn allowed() -> bool {
+        SKIPPING.with(|left| match left.get() {
+            0 => true,
+            n => {
+                left.set(n - 1);
+                false
+            }
+        })
+    }
+
+    pub(super) fn penalize() {
+        SKIPPING.with(|left| left.set(SKIP));
     }
 }
 

@@ -250,3 +250,53 @@ fn no_wakeup_is_lost_between_two_parked_pushers() {
         });
     }
 }
+
+/// Every way a blocked call ends, under every wait policy: woken by the
+/// other side, by `close`, by its token, by its deadline. A spinning waiter
+/// is never registered, so each of these must reach it by polling.
+#[test]
+fn every_wait_policy_ends_a_blocked_call_the_same_way() {
+    use ringq::WaitPolicy;
+    for policy in [WaitPolicy::Adaptive, WaitPolicy::Spin, WaitPolicy::Park] {
+        let q = Queue::builder(1).wait(policy).build();
+        assert_eq!(q.wait_policy(), policy);
+        let token = CancelToken::new();
+        thread::scope(|s| {
+            let popper = s.spawn(|| q.pop());
+            let_it_park();
+            q.push(1).unwrap();
+            assert_eq!(popper.join().unwrap(), Ok(1), "{policy:?}: woken by push");
+            q.push(2).unwrap();
+            let pusher = s.spawn(|| q.push(3));
+            let_it_park();
+            assert_eq!(q.pop(), Ok(2));
+            assert_eq!(pusher.join().unwrap(), Ok(()), "{policy:?}: woken by pop");
+            let cancelled = s.spawn(|| q.push_cancellable(4, &token));
+            let_it_park();
+            token.cancel();
+            assert_eq!(
+                cancelled.join().unwrap(),
+                Err(PushCancelError::Cancelled(4)),
+                "{policy:?}: cancelled"
+            );
+            assert_eq!(
+                q.push_timeout(5, Duration::from_millis(5)),
+                Err(PushTimeoutError::Timeout(5)),
+                "{policy:?}: timed out"
+            );
+            let closed = s.spawn(|| q.push(6));
+            let_it_park();
+            assert!(q.close());
+            assert_eq!(closed.join().unwrap(), Err(PushError(6)), "{policy:?}: closed");
+        });
+        assert_eq!(q.pop(), Ok(3), "{policy:?}: drains after close");
+        assert_eq!(q.pop(), Err(PopError));
+        let (tx, rx) = Queue::<u8>::builder(1).wait(policy).bounded();
+        thread::scope(|s| {
+            let popper = s.spawn(|| rx.pop());
+            let_it_park();
+            drop(tx);
+            assert_eq!(popper.join().unwrap(), Err(PopError), "{policy:?}: last producer");
+        });
+    }
+}

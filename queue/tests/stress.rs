@@ -13,7 +13,7 @@ use std::sync::Barrier;
 use std::thread;
 
 use common::scaled;
-use ringq::{CancelToken, Queue};
+use ringq::{CancelToken, Queue, WaitPolicy};
 
 const PRODUCERS: usize = 4;
 const CONSUMERS: usize = 4;
@@ -94,7 +94,11 @@ fn check_order(popped: &[usize]) {
 }
 
 fn run(cap: usize, ending: Ending) {
-    let q = Queue::new(cap);
+    run_with(cap, ending, WaitPolicy::Adaptive);
+}
+
+fn run_with(cap: usize, ending: Ending, policy: WaitPolicy) {
+    let q = Queue::builder(cap).wait(policy).build();
     let token = CancelToken::new();
     let start = Barrier::new(PRODUCERS + CONSUMERS + 1);
     let midway = AtomicBool::new(false);
@@ -193,6 +197,18 @@ fn mpmc_with_close_racing_the_producers() {
 fn mpmc_with_cancellation_firing_midway() {
     for cap in CAPACITIES {
         run(cap, Ending::CancelMidway);
+    }
+}
+
+/// The same three endings under the other wait policies: how a call waits
+/// must not change what it returns. (Spin with 8 threads on a 2-core
+/// machine is slow but must still be exact.)
+#[test]
+fn every_wait_policy_is_exact() {
+    for policy in [WaitPolicy::Spin, WaitPolicy::Park] {
+        for ending in [Ending::Complete, Ending::CloseMidway, Ending::CancelMidway] {
+            run_with(3, ending, policy);
+        }
     }
 }
 
