@@ -55,6 +55,47 @@ impl Channel for RingqQueue {
     }
 }
 
+/// `ringq::Queue` built with `WaitPolicy::Spin` (busy-polls, never parks).
+#[derive(Debug)]
+pub struct RingqSpin;
+
+/// `ringq::Queue` built with `WaitPolicy::Park` (parks after one re-check).
+#[derive(Debug)]
+pub struct RingqPark;
+
+macro_rules! ringq_with_policy {
+    ($ty:ident, $name:literal, $policy:expr) => {
+        impl Channel for $ty {
+            type Tx = Arc<ringq::Queue<u64>>;
+            type Rx = Arc<ringq::Queue<u64>>;
+            const NAME: &'static str = $name;
+            fn new(cap: usize) -> (Self::Tx, Self::Rx) {
+                let q = Arc::new(ringq::Queue::builder(cap).wait($policy).build());
+                (q.clone(), q)
+            }
+            #[inline]
+            fn send(tx: &Self::Tx, v: u64) {
+                RingqQueue::send(tx, v)
+            }
+            #[inline]
+            fn recv(rx: &Self::Rx) -> u64 {
+                RingqQueue::recv(rx)
+            }
+            #[inline]
+            fn try_send(tx: &Self::Tx, v: u64) -> bool {
+                RingqQueue::try_send(tx, v)
+            }
+            #[inline]
+            fn try_recv(rx: &Self::Rx) -> Option<u64> {
+                RingqQueue::try_recv(rx)
+            }
+        }
+    };
+}
+
+ringq_with_policy!(RingqSpin, "ringq-spin", ringq::WaitPolicy::Spin);
+ringq_with_policy!(RingqPark, "ringq-park", ringq::WaitPolicy::Park);
+
 /// `ringq::bounded`: `Producer` / `Consumer` handles.
 #[derive(Debug)]
 pub struct RingqHandles;
@@ -139,6 +180,66 @@ impl Channel for Kanal {
     #[inline]
     fn try_recv(rx: &Self::Rx) -> Option<u64> {
         rx.try_recv().ok().flatten()
+    }
+}
+
+/// `crossfire::mpmc::bounded_blocking` (call `crossfire::detect_backoff_cfg()`
+/// once before using it, as its docs ask; `compare` does).
+#[derive(Debug)]
+pub struct Crossfire;
+
+impl Channel for Crossfire {
+    type Tx = crossfire::MTx<crossfire::mpmc::Array<u64>>;
+    type Rx = crossfire::MRx<crossfire::mpmc::Array<u64>>;
+    const NAME: &'static str = "crossfire";
+    fn new(cap: usize) -> (Self::Tx, Self::Rx) {
+        crossfire::mpmc::bounded_blocking(cap)
+    }
+    #[inline]
+    fn send(tx: &Self::Tx, v: u64) {
+        tx.send(v).expect("open");
+    }
+    #[inline]
+    fn recv(rx: &Self::Rx) -> u64 {
+        rx.recv().expect("open")
+    }
+    #[inline]
+    fn try_send(tx: &Self::Tx, v: u64) -> bool {
+        tx.try_send(v).is_ok()
+    }
+    #[inline]
+    fn try_recv(rx: &Self::Rx) -> Option<u64> {
+        rx.try_recv().ok()
+    }
+}
+
+/// `async_channel::bounded` through its blocking calls (`send_blocking`,
+/// `recv_blocking`).
+#[derive(Debug)]
+pub struct AsyncChannel;
+
+impl Channel for AsyncChannel {
+    type Tx = async_channel::Sender<u64>;
+    type Rx = async_channel::Receiver<u64>;
+    const NAME: &'static str = "async-channel";
+    fn new(cap: usize) -> (Self::Tx, Self::Rx) {
+        async_channel::bounded(cap)
+    }
+    #[inline]
+    fn send(tx: &Self::Tx, v: u64) {
+        tx.send_blocking(v).expect("open");
+    }
+    #[inline]
+    fn recv(rx: &Self::Rx) -> u64 {
+        rx.recv_blocking().expect("open")
+    }
+    #[inline]
+    fn try_send(tx: &Self::Tx, v: u64) -> bool {
+        tx.try_send(v).is_ok()
+    }
+    #[inline]
+    fn try_recv(rx: &Self::Rx) -> Option<u64> {
+        rx.try_recv().ok()
     }
 }
 

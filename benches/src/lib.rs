@@ -9,8 +9,13 @@
 //!   pools under tiny jobs, ns per job.
 
 pub mod channels;
+pub mod chart;
+pub mod cpu;
+pub mod latency;
+pub mod load;
 pub mod pools;
 pub mod scenario;
+pub mod summary;
 
 pub use channels::Channel;
 pub use scenario::{run, Outcome, Scenario};

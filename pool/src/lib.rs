@@ -38,7 +38,7 @@
 //! | dropping or `shutdown` of the pool inside its own job | closes only; the workers finish the queue and exit on their own |
 //! | blocking `execute` from inside a job while every worker does the same on a full queue | deadlock, as with any bounded pool: use `try_execute` from jobs |
 //! | `JobHandle::join`, `Group::wait` or dropping a `Group` from inside a job of the same pool, while the awaited jobs are queued behind it | deadlock when every worker does it (the awaited jobs never get a worker); not detected: join or wait from outside the pool |
-//! | a job, result or panic payload whose `Drop` panics | caught on the worker (a payload whose drop panics again is leaked); the worker lives on and the job is counted |
+//! | a job, result or panic payload whose `Drop` panics | caught on the worker (and the panic payloads that drop throws, 4 levels deep; past that one is leaked); the worker lives on and the job is counted |
 //! | `Group::limit(0)`, a pipeline stage with 0 workers | panic with a message |
 //!
 //! # Examples

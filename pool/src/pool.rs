@@ -42,7 +42,7 @@ use crate::job::{Ended, Exec, Job, JobHandle, PendingJob, Submitted};
 use crate::sync::{
     load_seqcst, lock, thread, wait, Arc, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering,
 };
-use crate::unwind::{drop_payload, drop_quietly};
+use crate::unwind::drop_quietly;
 
 type PanicHook = Box<dyn Fn(&(dyn Any + Send)) + Send + Sync>;
 type MakeBackend = fn(usize) -> Result<Box<dyn Backend>, CapacityError>;
@@ -235,7 +235,7 @@ impl Shared {
             let ended = match catch_unwind(AssertUnwindSafe(|| job.run(&sink))) {
                 Ok(ended) => ended,
                 Err(payload) => {
-                    drop_payload(payload);
+                    drop_quietly(payload);
                     Ended::Panicked
                 }
             };
@@ -261,10 +261,10 @@ impl Shared {
     fn panicked(&self, payload: Box<dyn Any + Send>) {
         if let Some(hook) = &self.on_panic {
             if let Err(hook_payload) = catch_unwind(AssertUnwindSafe(|| hook(payload.as_ref()))) {
-                drop_payload(hook_payload);
+                drop_quietly(hook_payload);
             }
         }
-        drop_payload(payload);
+        drop_quietly(payload);
     }
 
     /// Completed, panicked and cancelled over all workers, and the jobs

@@ -287,7 +287,11 @@ fn every_wait_policy_ends_a_blocked_call_the_same_way() {
             let closed = s.spawn(|| q.push(6));
             let_it_park();
             assert!(q.close());
-            assert_eq!(closed.join().unwrap(), Err(PushError(6)), "{policy:?}: closed");
+            assert_eq!(
+                closed.join().unwrap(),
+                Err(PushError(6)),
+                "{policy:?}: closed"
+            );
         });
         assert_eq!(q.pop(), Ok(3), "{policy:?}: drains after close");
         assert_eq!(q.pop(), Err(PopError));
@@ -296,7 +300,11 @@ fn every_wait_policy_ends_a_blocked_call_the_same_way() {
             let popper = s.spawn(|| rx.pop());
             let_it_park();
             drop(tx);
-            assert_eq!(popper.join().unwrap(), Err(PopError), "{policy:?}: last producer");
+            assert_eq!(
+                popper.join().unwrap(),
+                Err(PopError),
+                "{policy:?}: last producer"
+            );
         });
     }
 }
