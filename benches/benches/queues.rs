@@ -8,7 +8,8 @@ use std::time::Duration;
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
 use ringq_benches::channels::{
-    ArrayQueue, ConcurrentQueue, Crossbeam, Flume, Kanal, RingqHandles, RingqQueue, Std,
+    ArrayQueue, AsyncChannel, ConcurrentQueue, Crossbeam, Crossfire, Flume, Kanal, RingqHandles,
+    RingqQueue, Std,
 };
 use ringq_benches::{run, Channel, Outcome, Scenario};
 
@@ -50,12 +51,16 @@ fn bench_one<C: Channel>(
 
 /// Every implementation, in table order.
 fn every_impl(group: &mut BenchmarkGroup<'_, WallTime>, scenario: Scenario, cap: usize, n: u64) {
+    // crossfire's docs ask for this once before use (idempotent).
+    crossfire::detect_backoff_cfg();
     bench_one::<RingqQueue>(group, scenario, cap, n);
     bench_one::<RingqHandles>(group, scenario, cap, n);
     bench_one::<Crossbeam>(group, scenario, cap, n);
     bench_one::<Kanal>(group, scenario, cap, n);
+    bench_one::<Crossfire>(group, scenario, cap, n);
     bench_one::<Flume>(group, scenario, cap, n);
     bench_one::<Std>(group, scenario, cap, n);
+    bench_one::<AsyncChannel>(group, scenario, cap, n);
     bench_one::<ArrayQueue>(group, scenario, cap, n);
     bench_one::<ConcurrentQueue>(group, scenario, cap, n);
 }

@@ -2,7 +2,8 @@
 //! parking, Go-style close/drain, timeouts and cancellation.
 //!
 //! * [`Queue`]: the shared ring. `try_push`/`try_pop`/`force_push` never block
-//!   and never allocate; `push`/`pop` spin briefly, yield, then park.
+//!   and never allocate; `push`/`pop` spin briefly, then park, as the
+//!   queue's [`WaitPolicy`] says.
 //! * [`bounded`]: [`Producer`]/[`Consumer`] handles over one queue; dropping
 //!   the last handle of either side closes it.
 //! * Close works like Go's `close` + `range`: after [`Queue::close`] pushes

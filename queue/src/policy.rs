@@ -7,7 +7,7 @@
 ///
 /// | policy | waits by | wake-up latency | CPU while waiting | use when |
 /// |---|---|---|---|---|
-/// | [`Adaptive`](Self::Adaptive) (default) | a few spins, yields while they pay, then parking | sub-µs while the other side is running, a park/unpark (~10 µs) after | little | you don't know the machine, or it is shared |
+/// | [`Adaptive`](Self::Adaptive) (default) | spinning ~3 µs, then parking | sub-µs while the other side is running on another core, a park/unpark (~10 µs) after | little | you don't know the machine, or it is shared |
 /// | [`Spin`](Self::Spin) | busy-polling with the CPU's spin hint, never yields or parks | lowest | a whole core per waiting thread | each waiting thread has a core of its own (pinned threads, no oversubscription) |
 /// | [`Park`](Self::Park) | parking after one re-check | a park/unpark every time the queue runs dry or full | least | waiting is long and CPU is precious (many idle queues, battery) |
 ///
@@ -30,14 +30,12 @@
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WaitPolicy {
-    /// Spin a few rounds, then yield the CPU while that pays, then park.
-    ///
-    /// The yield phase is bounded by time as well as by count, and a thread
-    /// whose yield kept it off the CPU for long (another process had the
-    /// core: a busy machine) skips the yield phase for its next blocking
-    /// waits and parks after the spin instead, so a waiter is woken by the
-    /// kernel's wake-up path rather than queued behind a busy process's time
-    /// slice. The default.
+    /// Spin for about 3 µs (64 rounds of 4 spin hints, an attempt after
+    /// each), then park. The spin catches the other side when it runs on
+    /// another core; parking is what a busy machine rewards (a woken thread
+    /// gets the scheduler's preference, a yielding one waits out other
+    /// processes' time slices), so there is no yield phase in between. The
+    /// default.
     #[default]
     Adaptive,
     /// Busy-poll with the CPU's spin hint; never yield, never park. The

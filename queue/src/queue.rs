@@ -23,7 +23,7 @@ use crate::wait::{block, Until, Waker};
 /// Values go in at the tail and come out at the head in FIFO order (per
 /// producer: values one thread pushes come out in the order it pushed them).
 /// The non-blocking calls (`try_push`, `try_pop`, `force_push`) are lock-free
-/// and never allocate. The blocking calls spin briefly, then yield, then park
+/// and never allocate. The blocking calls spin briefly, then park
 /// the thread until they can complete, the queue is closed, their deadline
 /// passes or their [`CancelToken`] fires.
 ///

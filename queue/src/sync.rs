@@ -22,8 +22,8 @@
 //! * [`Backoff`]: under loom every spin or snooze is a `loom::thread::yield_now`
 //!   (a retry loop that waits for another thread to move must yield, or loom
 //!   runs out of branches).
-//! * The spin and yield budgets before parking ([`SPIN_ROUNDS`],
-//!   [`YIELD_ROUNDS`]) are zero under loom, so models reach the parking path;
+//! * The spin budget before parking ([`SPIN_ROUNDS`]) is zero under loom,
+//!   so models reach the parking path;
 //!   [`BUSY_WAIT`] is false, so `WaitPolicy::Spin` parks too: under loom
 //!   every wait policy is the same register, re-check, park.
 //! * Timed waits: loom has no clock. [`deadline_passed`] is always `true`
@@ -39,22 +39,21 @@ pub(crate) use self::std_impl::*;
 #[cfg(loom)]
 pub(crate) use self::loom_impl::*;
 
-/// Spin rounds a blocked call makes before it yields and parks: each round
-/// is [`SPIN_PAUSES`] spin hints, then one attempt.
+/// Spin rounds a blocked call makes before it parks (`WaitPolicy::Adaptive`):
+/// each round is [`SPIN_PAUSES`] spin hints, then one attempt. 64 rounds
+/// are about 3 µs on this project's 2-vCPU machines (PAUSE measured at
+/// 9.6 ns). `wait.rs` says why there is no yield phase after it.
 ///
-/// Deliberately tiny (8 PAUSEs, under 0.1 µs here). On the 2-vCPU machines
-/// this crate is tuned on, the two sides of a queue often share one vCPU
-/// for tens of milliseconds before the scheduler spreads them; then every
-/// nanosecond spent spinning is taken from the thread we wait for, while a
-/// `sched_yield` (~0.2 µs) hands it the CPU at once, and when they do run
-/// on two vCPUs a yield-and-retry still sees the other side's move within a
-/// microsecond. Measured with `compare` (2026-11-22, 3 interleaved trials,
-/// 50,000 messages): crossbeam-utils' exponential `Backoff` (~127 PAUSEs,
-/// ~1.2 µs) before the yields gave ping-pong at 0.25 M round trips/s and a
-/// geomean of 1.45–1.48× kanal; 2 short rounds give 0.7–0.8 M round trips/s
-/// and 1.72–1.81× kanal. 0 under loom, see [`YIELD_ROUNDS`].
+/// Measured with `compare` (2026-11-30, 3 interleaved trials, 50,000
+/// messages idle and 20,000 with two CPU-burning processes): the former 2
+/// rounds then up to 64 yields gave idle geomeans of 1.5-1.6× crossbeam and
+/// 1.1-1.5× crossfire and loaded ones of 0.6-0.7× std and flume; 64 rounds
+/// then park gave 2.4× / 1.3× idle and 1.9× / 1.6× loaded, and pingpong
+/// 2.9 M round trips/s. Zero under loom, so models reach the parking path
+/// (a loom spin is a yield that means "do not run me until another thread
+/// has moved", which would hide a missing wake-up).
 #[cfg(not(loom))]
-pub(crate) const SPIN_ROUNDS: u32 = 2;
+pub(crate) const SPIN_ROUNDS: u32 = 64;
 #[cfg(loom)]
 pub(crate) const SPIN_ROUNDS: u32 = 0;
 
@@ -69,30 +68,12 @@ pub(crate) const BUSY_WAIT: bool = false;
 /// Spin hints per spin round (see [`SPIN_ROUNDS`]).
 pub(crate) const SPIN_PAUSES: u32 = 4;
 
-/// Yield rounds between the spin phase and parking (see `wait.rs`).
-///
-/// On the 2-vCPU machines this crate is tuned on, a `sched_yield` that finds
-/// nothing else to run costs about 0.3–1 µs, so this is a few tens of
-/// microseconds: long enough that at small capacities the other side usually
-/// moves before we pay a ~100 µs park/unpark round trip, short enough that a
-/// thread blocked for real stops burning CPU quickly.
-///
-/// Under loom both budgets are zero: a blocked call goes straight to
-/// register, re-check, park. The budgets are only time, and a loom yield
-/// means "do not run me until another thread has moved", so with them a model
-/// could never park a thread before the event that would unblock it, and a
-/// missing wake-up would go unnoticed.
-#[cfg(not(loom))]
-pub(crate) const YIELD_ROUNDS: u32 = 64;
-#[cfg(loom)]
-pub(crate) const YIELD_ROUNDS: u32 = 0;
-
 #[cfg(not(loom))]
 mod std_impl {
     pub(crate) use std::hint::spin_loop as spin_hint;
     pub(crate) use std::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
     pub(crate) use std::sync::Arc;
-    pub(crate) use std::thread::{current, park, yield_now, Thread};
+    pub(crate) use std::thread::{current, park, Thread};
     use std::time::Instant;
 
     /// A `SeqCst` load that takes part in the waiter/notifier handshake.
@@ -171,7 +152,7 @@ mod loom_impl {
     pub(crate) use loom::sync::Arc;
     /// A spin hint is a loom yield (a spinning thread must let others move).
     pub(crate) use loom::thread::yield_now as spin_hint;
-    pub(crate) use loom::thread::{current, park, yield_now, Thread};
+    pub(crate) use loom::thread::{current, park, Thread};
     use std::time::Instant;
 
     pub(crate) use loom::cell::UnsafeCell;

@@ -1,27 +1,34 @@
-//! How a blocked call waits: spin, then yield, then park; and the waiter lists
-//! that wake parked threads.
+//! How a blocked call waits: spin, then park; and the waiter lists that
+//! wake parked threads.
 //!
-//! # The three phases (`WaitPolicy::Adaptive`)
+//! # The two phases (`WaitPolicy::Adaptive`)
 //!
 //! 1. **Spin** [`SPIN_ROUNDS`] short rounds of PAUSE instructions, with an
-//!    attempt after each: well under a microsecond (`sync.rs` says why so
-//!    short).
-//! 2. **Yield** the CPU up to [`YIELD_ROUNDS`] more times, for at most
-//!    [`yields::BUDGET`]. On a 2-vCPU virtual machine a park/unpark round
-//!    trip costs ~100 µs, while the other side of a small queue usually
-//!    moves within a few microseconds; yielding bridges that gap without a
-//!    syscall on the other side's fast path. On a busy machine a yield hands
-//!    the core to another process for a whole time slice, so a yield slower
-//!    than [`yields::SLOW`] ends the phase and makes the thread skip it for
-//!    a while ([`yields`]).
-//! 3. **Park**: register in the [`Waker`] of the side we wait on, re-try once,
+//!    attempt after each: about 3 µs, long enough to see the other side of
+//!    the queue move when it is running on another core (it moves within
+//!    a microsecond or two), short enough to cost little when it is not.
+//! 2. **Park**: register in the [`Waker`] of the side we wait on, re-try once,
 //!    then park until a notifier, `close()`, the cancel token or the deadline
 //!    wakes us. A parked thread uses no CPU.
 //!
-//! `WaitPolicy::Park` goes straight to phase 3; `WaitPolicy::Spin` repeats
+//! There is no yield phase between them. Until 2026-11-30 blocked calls
+//! yielded the CPU up to 64 times before parking; on this project's 2-vCPU
+//! machines (Linux 6.18, the EEVDF scheduler) that measured worse on both an
+//! idle and a busy machine. EEVDF's `sched_yield` rarely hands the core over
+//! (median 0.78 µs with two CPU-burning processes running) but pushes the
+//! caller's deadline back by a slice each time, so a thread that waits by
+//! yielding keeps its core, stays runnable, and then loses to other
+//! processes for whole time slices, while a thread that parked is woken
+//! with the scheduler's preference. With other processes busy on the
+//! machine, a consumer fed one value every 50 µs saw a median latency of
+//! 0.8-2 ms with the yield phase (8 or 64 yields) and 15 µs without it;
+//! the loaded throughput geomeans went from 0.5-0.9× std and flume to
+//! 1.6-1.9× in the same run, and the idle ones did not drop (see the README).
+//!
+//! `WaitPolicy::Park` goes straight to phase 2; `WaitPolicy::Spin` repeats
 //! phase 1 until done and never registers.
 //!
-//! Only phase 3 touches a lock (a spin lock, see `sync.rs`), and only when some thread is actually parked
+//! Only phase 2 touches a lock (a spin lock, see `sync.rs`), and only when some thread is actually parked
 //! does the other side's fast path pay more than one atomic load
 //! ([`Waker::notify_one`]).
 //!
@@ -44,8 +51,8 @@ use std::time::Instant;
 use crate::cancel::CancelToken;
 use crate::policy::WaitPolicy;
 use crate::sync::{
-    current, deadline_passed, load_seqcst, park, park_timeout, spin_hint, yield_now, AtomicUsize,
-    Ordering, SpinLock, Thread, BUSY_WAIT, SPIN_PAUSES, SPIN_ROUNDS, YIELD_ROUNDS,
+    current, deadline_passed, load_seqcst, park, park_timeout, spin_hint, AtomicUsize, Ordering,
+    SpinLock, Thread, BUSY_WAIT, SPIN_PAUSES, SPIN_ROUNDS,
 };
 
 /// Threads parked on one side of a queue (pushers or poppers).
@@ -214,15 +221,15 @@ fn spin_phase<S, R>(
     }
 }
 
-/// `WaitPolicy::Adaptive`: the three phases in the module docs.
+/// `WaitPolicy::Adaptive`: spin briefly, then park (the module docs).
 fn adaptive<S, R>(
     waker: &Waker,
     mut state: S,
     until: Until<'_>,
     mut attempt: impl FnMut(S) -> ControlFlow<R, S>,
 ) -> Result<R, (Stop, S)> {
-    // Under loom both budgets are zero (see `sync.rs`), which makes the
-    // loops below empty there; that is the point, not a bug.
+    // Under loom the budget is zero (see `sync.rs`), which makes this loop
+    // empty there; that is the point, not a bug.
     for _ in 0..SPIN_ROUNDS {
         if let Some(stop) = until.stop() {
             return Err((stop, state));
@@ -235,82 +242,10 @@ fn adaptive<S, R>(
             ControlFlow::Continue(s) => s,
         };
     }
-    if YIELD_ROUNDS > 0 && yields::allowed() {
-        let started = yields::now();
-        let mut last = started;
-        for _ in 0..YIELD_ROUNDS {
-            if let Some(stop) = until.stop() {
-                return Err((stop, state));
-            }
-            yield_now();
-            state = match attempt(state) {
-                ControlFlow::Break(r) => return Ok(r),
-                ControlFlow::Continue(s) => s,
-            };
-            let now = yields::now();
-            if now - last > yields::SLOW {
-                // The CPU went to someone who kept it: a busy machine.
-                yields::penalize();
-                break;
-            }
-            if now - started > yields::BUDGET {
-                break;
-            }
-            last = now;
-        }
-    }
     park_phase(waker, state, until, attempt)
 }
 
-/// When the yield phase pays: per-thread memory of slow yields.
-///
-/// A `sched_yield` that finds nothing else to run takes well under a
-/// microsecond, and one that hands the CPU to the other side of the queue
-/// takes as long as that side runs before it blocks (a few µs at small
-/// capacities). One that keeps the thread off the CPU for longer than
-/// [`SLOW`] means another process held the core for a time slice: on a
-/// busy machine every further yield would cost as much, while parking is
-/// woken through the kernel's wake-up path. Such a thread skips the yield
-/// phase for its next [`SKIP`] blocking waits, then tries it again.
-///
-/// Not reached under loom (its yield budget is zero).
-mod yields {
-    use std::cell::Cell;
-    use std::time::{Duration, Instant};
-
-    /// A yield slower than this gave the core away.
-    pub(super) const SLOW: Duration = Duration::from_micros(100);
-    /// The whole yield phase stops after this long.
-    pub(super) const BUDGET: Duration = Duration::from_micros(200);
-    /// Blocking waits that skip the yield phase after a slow yield.
-    const SKIP: u32 = 64;
-
-    thread_local! {
-        static SKIPPING: Cell<u32> = const { Cell::new(0) };
-    }
-
-    #[inline]
-    pub(super) fn now() -> Instant {
-        Instant::now()
-    }
-
-    /// Whether this wait may yield; counts down a skip in progress.
-    pub(super) fn allowed() -> bool {
-        SKIPPING.with(|left| match left.get() {
-            0 => true,
-            n => {
-                left.set(n - 1);
-                false
-            }
-        })
-    }
-
-    pub(super) fn penalize() {
-        SKIPPING.with(|left| left.set(SKIP));
-    }
-}
-
-/// Phase 3: register, re-check, park; repeat.
+/// Phase 2: register, re-check, park; repeat.
 ///
 /// Notifications: a notifier removes the oldest waiter from the list and
 /// unparks it. When our `unregister` finds us already removed, a notification
