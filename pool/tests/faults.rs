@@ -282,3 +282,75 @@ fn a_group_spawn_blocked_on_a_full_queue_returns_cancelled_promptly() {
         assert_eq!(counts(pool.shutdown()), (2, 0, 0));
     });
 }
+
+// --- 6. A backend that unwinds in `push` leaves the counts exact. ---
+
+/// ringq underneath, but `push` panics while `BOOM` is set (the job is
+/// dropped by the unwinding, as a third-party backend's bug would).
+#[derive(Debug)]
+struct PanickyBackend(ringq_pool::RingqBackend);
+
+static BOOM: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+impl ringq_pool::Backend for PanickyBackend {
+    fn with_capacity(capacity: usize) -> Result<Self, ringq::CapacityError> {
+        ringq_pool::RingqBackend::with_capacity(capacity).map(PanickyBackend)
+    }
+    fn push(&self, job: ringq_pool::Job) -> Result<(), ringq_pool::Job> {
+        if BOOM.load(Ordering::SeqCst) {
+            panic!("backend push fails");
+        }
+        self.0.push(job)
+    }
+    fn try_push(&self, job: ringq_pool::Job) -> Result<(), ringq::TryPushError<ringq_pool::Job>> {
+        self.0.try_push(job)
+    }
+    fn push_timeout(
+        &self,
+        job: ringq_pool::Job,
+        timeout: Duration,
+    ) -> Result<(), ringq::PushTimeoutError<ringq_pool::Job>> {
+        self.0.push_timeout(job, timeout)
+    }
+    fn pop(&self) -> Option<ringq_pool::Job> {
+        self.0.pop()
+    }
+    fn try_pop(&self) -> Option<ringq_pool::Job> {
+        self.0.try_pop()
+    }
+    fn close(&self) {
+        self.0.close();
+    }
+    fn is_closed(&self) -> bool {
+        self.0.is_closed()
+    }
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn capacity(&self) -> usize {
+        self.0.capacity()
+    }
+}
+
+#[test]
+fn a_backend_that_unwinds_in_push_does_not_leave_a_phantom_job() {
+    watchdog(10, "unwinding backend", || {
+        let pool = Pool::builder()
+            .workers(1)
+            .capacity(4)
+            .backend::<PanickyBackend>()
+            .build()
+            .unwrap();
+        BOOM.store(true, Ordering::SeqCst);
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pool.execute(|| ())));
+        BOOM.store(false, Ordering::SeqCst);
+        assert!(r.is_err(), "the backend's panic reaches the caller");
+        // The job never got in: not counted, and wait_idle does not wait
+        // for it.
+        pool.wait_idle();
+        let s = pool.stats();
+        assert_eq!((s.queued, s.active, s.completed), (0, 0, 0), "{s:?}");
+        pool.execute(|| ()).unwrap();
+        assert_eq!(counts(pool.shutdown()), (1, 0, 0));
+    });
+}

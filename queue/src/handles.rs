@@ -1,7 +1,9 @@
 //! `Producer` / `Consumer` handles: one shared queue, two sides, and "the last
 //! handle of a side to go closes it".
 
+use std::any::Any;
 use std::fmt;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use crate::cancel::CancelToken;
@@ -25,7 +27,11 @@ struct Shared<T> {
 /// Both handles are `Clone`. Dropping the last [`Producer`] closes the queue
 /// (consumers drain what is left, then see `Closed`); dropping the last
 /// [`Consumer`] closes it too (producers get their value back instead of
-/// blocking forever).
+/// blocking forever) and drops the values still queued at once, as
+/// crossbeam-channel does: nobody can receive them, and a value that owns
+/// the other end of some channel (a request carrying its reply `Producer`)
+/// must let that end see the close. If such a value's `Drop` panics, the
+/// rest are still dropped and the panic resumes from the consumer's drop.
 ///
 /// # Panics
 ///
@@ -98,13 +104,50 @@ fn acquire(count: &AtomicUsize) {
     count.fetch_add(1, Ordering::Relaxed);
 }
 
-/// Removes a handle from a side's count; closes the queue when it was the last.
-fn release<T>(count: &AtomicUsize, queue: &Queue<T>) {
+/// Removes a handle from a side's count; closes the queue when it was the
+/// last, and then returns `true`.
+fn release<T>(count: &AtomicUsize, queue: &Queue<T>) -> bool {
     // AcqRel: the last handle's close must come after every other handle of
     // that side finished its calls (their decrements Release, ours Acquires),
     // so a push made just before a producer's drop is never "after" the close.
     if count.fetch_sub(1, Ordering::AcqRel) == 1 {
         queue.close();
+        return true;
+    }
+    false
+}
+
+/// Drops every value left in `queue`, which is closed and has no consumer
+/// left (so nothing else pops, and no push can add more).
+///
+/// A value whose `Drop` panics does not stop the others from being dropped:
+/// each drop runs under `catch_unwind`, and the first panic resumes once
+/// all are dropped, unless this thread is already unwinding, when it is
+/// discarded (a second panic would abort). The payload of a second panic,
+/// and a payload whose own drop panics, is leaked rather than dropped.
+fn discard_queued<T>(queue: &Queue<T>) {
+    fn drop_caught<V>(v: V) -> Option<Box<dyn Any + Send>> {
+        // AssertUnwindSafe: the value is gone either way, and nothing else
+        // is borrowed by its drop.
+        catch_unwind(AssertUnwindSafe(move || drop(v))).err()
+    }
+    let mut first = None;
+    while let Ok(v) = queue.try_pop() {
+        if let Some(payload) = drop_caught(v) {
+            match first {
+                None => first = Some(payload),
+                Some(_) => std::mem::forget(payload),
+            }
+        }
+    }
+    if let Some(payload) = first {
+        if std::thread::panicking() {
+            if let Some(again) = drop_caught(payload) {
+                std::mem::forget(again);
+            }
+        } else {
+            resume_unwind(payload);
+        }
     }
 }
 
@@ -341,6 +384,7 @@ impl<T> Clone for Producer<T> {
 }
 
 impl<T> Drop for Producer<T> {
+    /// The last producer closes the queue; consumers drain what is left.
     fn drop(&mut self) {
         release(&self.shared.producers, &self.shared.queue);
     }
@@ -597,8 +641,12 @@ impl<T> Clone for Consumer<T> {
 }
 
 impl<T> Drop for Consumer<T> {
+    /// The last consumer closes the queue and drops the values still in it
+    /// at once: nobody can receive them any more (see [`bounded`]).
     fn drop(&mut self) {
-        release(&self.shared.consumers, &self.shared.queue);
+        if release(&self.shared.consumers, &self.shared.queue) {
+            discard_queued(&self.shared.queue);
+        }
     }
 }
 

@@ -108,3 +108,66 @@ fn consumer_into_iter_by_ref_and_by_value() {
     assert_eq!(by_ref, [0, 1]);
     assert_eq!(rx.into_iter().collect::<Vec<_>>(), [2]);
 }
+
+/// crossbeam-channel's `drop_unreceived`: the last consumer's drop drops
+/// what is still queued at once, while producers still exist.
+#[test]
+fn the_last_consumer_drops_the_values_still_queued_at_once() {
+    let ledger = common::DropLedger::new(3);
+    let (tx, rx) = bounded(4);
+    for id in 0..3 {
+        tx.push(ledger.value(id)).unwrap();
+    }
+    let rx2 = rx.clone();
+    drop(rx);
+    ledger.assert_each_dropped(0); // a consumer is left
+    drop(rx2);
+    ledger.assert_each_dropped(1);
+    assert!(tx.is_closed());
+    assert!(tx.push(ledger.value(0)).is_err()); // handed back, then dropped here
+}
+
+/// A request carrying its own reply channel sits in a server's queue when
+/// the server goes away: the requester's wait for the reply ends at once
+/// instead of never.
+#[test]
+fn a_queued_reply_producer_is_dropped_with_the_server() {
+    let (requests, server) = bounded::<(u32, ringq::Producer<u32>)>(4);
+    let (reply_tx, reply_rx) = bounded::<u32>(1);
+    requests.push((7, reply_tx)).unwrap();
+    thread::scope(|s| {
+        let requester = s.spawn(|| reply_rx.pop_timeout(Duration::from_secs(10)));
+        let_it_park();
+        drop(server); // dies without answering
+        assert_eq!(
+            requester.join().unwrap(),
+            Err(ringq::PopTimeoutError::Closed),
+            "the reply queue closed when the request was dropped"
+        );
+    });
+}
+
+/// A queued value whose `Drop` panics: the others are still dropped, and
+/// the panic comes out of the last consumer's drop.
+#[test]
+fn a_panicking_drop_among_the_queued_values_drops_the_rest() {
+    struct Bomb(usize, std::sync::Arc<std::sync::atomic::AtomicUsize>);
+    impl Drop for Bomb {
+        fn drop(&mut self) {
+            self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if self.0 == 1 {
+                panic!("value 1 fails to drop");
+            }
+        }
+    }
+    let dropped = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (tx, rx) = bounded(4);
+    for id in 0..3 {
+        tx.push(Bomb(id, dropped.clone())).unwrap();
+    }
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(rx)));
+    assert!(r.is_err(), "the value's panic reaches the dropper");
+    assert_eq!(dropped.load(std::sync::atomic::Ordering::SeqCst), 3);
+    assert!(tx.is_closed());
+    assert!(tx.is_empty());
+}
