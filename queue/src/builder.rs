@@ -3,7 +3,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::error::CapacityError;
+use crate::capacity::CapacityError;
 use crate::handles::{from_queue, Consumer, Producer};
 use crate::policy::WaitPolicy;
 use crate::queue::Queue;

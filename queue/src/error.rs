@@ -3,8 +3,6 @@
 use std::error::Error;
 use std::fmt;
 
-use crate::ring::MAX_CAPACITY;
-
 /// Writes `Variant(..)`: the payload is never printed, so `T` needs no `Debug`.
 fn debug_payload(f: &mut fmt::Formatter<'_>, variant: &str) -> fmt::Result {
     write!(f, "{variant}(..)")
@@ -136,6 +134,53 @@ impl<T> fmt::Display for PushError<T> {
 }
 
 impl<T> Error for PushError<T> {}
+
+/// A blocking push's "closed", as the non-blocking error (the value comes
+/// along).
+///
+/// # Examples
+///
+/// ```
+/// use ringq::{PushError, TryPushError};
+///
+/// assert_eq!(TryPushError::from(PushError(7)), TryPushError::Closed(7));
+/// ```
+impl<T> From<PushError<T>> for TryPushError<T> {
+    fn from(e: PushError<T>) -> TryPushError<T> {
+        TryPushError::Closed(e.0)
+    }
+}
+
+/// A blocking push's "closed", as the timed error (the value comes along).
+///
+/// # Examples
+///
+/// ```
+/// use ringq::{PushError, PushTimeoutError};
+///
+/// assert_eq!(PushTimeoutError::from(PushError(7)), PushTimeoutError::Closed(7));
+/// ```
+impl<T> From<PushError<T>> for PushTimeoutError<T> {
+    fn from(e: PushError<T>) -> PushTimeoutError<T> {
+        PushTimeoutError::Closed(e.0)
+    }
+}
+
+/// A blocking push's "closed", as the cancellable error (the value comes
+/// along).
+///
+/// # Examples
+///
+/// ```
+/// use ringq::{PushCancelError, PushError};
+///
+/// assert_eq!(PushCancelError::from(PushError(7)), PushCancelError::Closed(7));
+/// ```
+impl<T> From<PushError<T>> for PushCancelError<T> {
+    fn from(e: PushError<T>) -> PushCancelError<T> {
+        PushCancelError::Closed(e.0)
+    }
+}
 
 /// The error of [`Queue::push_timeout`](crate::Queue::push_timeout) and
 /// [`Queue::push_deadline`](crate::Queue::push_deadline).
@@ -328,6 +373,48 @@ impl fmt::Display for TryPopError {
 
 impl Error for TryPopError {}
 
+impl TryPopError {
+    /// Whether the queue was empty (and still open).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let q = ringq::Queue::<u8>::new(1);
+    /// assert!(q.try_pop().unwrap_err().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        matches!(self, TryPopError::Empty)
+    }
+
+    /// Whether the queue was closed and drained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let q = ringq::Queue::<u8>::new(1);
+    /// q.close();
+    /// assert!(q.try_pop().unwrap_err().is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        matches!(self, TryPopError::Closed)
+    }
+}
+
+/// A blocking pop's "closed and drained", as the non-blocking error.
+///
+/// # Examples
+///
+/// ```
+/// use ringq::{PopError, TryPopError};
+///
+/// assert_eq!(TryPopError::from(PopError), TryPopError::Closed);
+/// ```
+impl From<PopError> for TryPopError {
+    fn from(_: PopError) -> TryPopError {
+        TryPopError::Closed
+    }
+}
+
 /// The error of a blocking [`Queue::pop`](crate::Queue::pop): the queue is
 /// closed and drained.
 ///
@@ -384,6 +471,48 @@ impl fmt::Display for PopTimeoutError {
 
 impl Error for PopTimeoutError {}
 
+impl PopTimeoutError {
+    /// Whether the deadline passed first.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let q = ringq::Queue::<u8>::new(1);
+    /// assert!(q.pop_timeout(std::time::Duration::ZERO).unwrap_err().is_timeout());
+    /// ```
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, PopTimeoutError::Timeout)
+    }
+
+    /// Whether the queue was closed and drained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let q = ringq::Queue::<u8>::new(1);
+    /// q.close();
+    /// assert!(q.pop_timeout(std::time::Duration::ZERO).unwrap_err().is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        matches!(self, PopTimeoutError::Closed)
+    }
+}
+
+/// A blocking pop's "closed and drained", as the timed error.
+///
+/// # Examples
+///
+/// ```
+/// use ringq::{PopError, PopTimeoutError};
+///
+/// assert_eq!(PopTimeoutError::from(PopError), PopTimeoutError::Closed);
+/// ```
+impl From<PopError> for PopTimeoutError {
+    fn from(_: PopError) -> PopTimeoutError {
+        PopTimeoutError::Closed
+    }
+}
+
 /// The error of [`Queue::pop_cancellable`](crate::Queue::pop_cancellable).
 ///
 /// # Examples
@@ -417,85 +546,46 @@ impl fmt::Display for PopCancelError {
 
 impl Error for PopCancelError {}
 
-/// A queue could not be created with the requested capacity.
-///
-/// Its `Display` says why: zero, above [`MAX_CAPACITY`], or an allocation
-/// that failed.
-///
-/// # Examples
-///
-/// ```
-/// use ringq::Queue;
-///
-/// let err = Queue::<u8>::try_new(0).unwrap_err();
-/// assert_eq!(err.to_string(), "queue capacity must be at least 1");
-/// assert_eq!(err.requested(), 0);
-/// assert!(Queue::<u8>::try_new(usize::MAX).is_err());
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct CapacityError {
-    requested: usize,
-    kind: CapacityErrorKind,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum CapacityErrorKind {
-    Zero,
-    TooLarge,
-    Alloc,
-}
-
-impl CapacityError {
-    pub(crate) fn zero() -> CapacityError {
-        CapacityError {
-            requested: 0,
-            kind: CapacityErrorKind::Zero,
-        }
-    }
-
-    pub(crate) fn too_large(requested: usize) -> CapacityError {
-        CapacityError {
-            requested,
-            kind: CapacityErrorKind::TooLarge,
-        }
-    }
-
-    pub(crate) fn alloc(requested: usize) -> CapacityError {
-        CapacityError {
-            requested,
-            kind: CapacityErrorKind::Alloc,
-        }
-    }
-
-    /// The capacity that was asked for.
+impl PopCancelError {
+    /// Whether the token fired first.
     ///
     /// # Examples
     ///
     /// ```
-    /// let err = ringq::Queue::<u8>::try_new(usize::MAX).unwrap_err();
-    /// assert_eq!(err.requested(), usize::MAX);
+    /// let q = ringq::Queue::<u8>::new(1);
+    /// let token = ringq::CancelToken::new();
+    /// token.cancel();
+    /// assert!(q.pop_cancellable(&token).unwrap_err().is_cancelled());
     /// ```
-    pub fn requested(&self) -> usize {
-        self.requested
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, PopCancelError::Cancelled)
+    }
+
+    /// Whether the queue was closed and drained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let q = ringq::Queue::<u8>::new(1);
+    /// q.close();
+    /// assert!(q.pop_cancellable(&ringq::CancelToken::new()).unwrap_err().is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        matches!(self, PopCancelError::Closed)
     }
 }
 
-impl fmt::Display for CapacityError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.kind {
-            CapacityErrorKind::Zero => f.write_str("queue capacity must be at least 1"),
-            CapacityErrorKind::TooLarge => write!(
-                f,
-                "queue capacity {} exceeds the maximum of {}",
-                self.requested, MAX_CAPACITY
-            ),
-            CapacityErrorKind::Alloc => write!(
-                f,
-                "could not allocate a queue of capacity {}",
-                self.requested
-            ),
-        }
+/// A blocking pop's "closed and drained", as the cancellable error.
+///
+/// # Examples
+///
+/// ```
+/// use ringq::{PopCancelError, PopError};
+///
+/// assert_eq!(PopCancelError::from(PopError), PopCancelError::Closed);
+/// ```
+impl From<PopError> for PopCancelError {
+    fn from(_: PopError) -> PopCancelError {
+        PopCancelError::Closed
     }
 }
-
-impl Error for CapacityError {}

@@ -3,13 +3,14 @@
 
 use std::any::Any;
 use std::fmt;
-use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe, RefUnwindSafe, UnwindSafe};
 use std::time::{Duration, Instant};
 
 use crate::cancel::CancelToken;
+use crate::capacity::CapacityError;
 use crate::error::{
-    CapacityError, PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError,
-    PushTimeoutError, TryPopError, TryPushError,
+    PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError, PushTimeoutError,
+    TryPopError, TryPushError,
 };
 use crate::iter::{IntoIter, Iter, TryIter};
 use crate::queue::Queue;
@@ -639,6 +640,13 @@ impl<T> Clone for Consumer<T> {
         }
     }
 }
+
+// Handles are views of a queue that is consistent at every unwind point
+// (the argument is next to `Queue`'s impls).
+impl<T> UnwindSafe for Producer<T> {}
+impl<T> RefUnwindSafe for Producer<T> {}
+impl<T> UnwindSafe for Consumer<T> {}
+impl<T> RefUnwindSafe for Consumer<T> {}
 
 impl<T> Drop for Consumer<T> {
     /// The last consumer closes the queue and drops the values still in it

@@ -1,5 +1,6 @@
-//! A lock-free, bounded, multi-producer multi-consumer ring-buffer queue with
-//! parking, Go-style close/drain, timeouts and cancellation.
+//! A bounded, multi-producer multi-consumer ring-buffer queue that takes no
+//! lock on its fast path, with parking, Go-style close/drain, timeouts and
+//! cancellation.
 //!
 //! * [`Queue`]: the shared ring. `try_push`/`try_pop`/`force_push` never block
 //!   and never allocate; `push`/`pop` spin briefly, then park, as the
@@ -41,6 +42,19 @@
 //! assert_eq!(rx.pop_cancellable(&token), Err(PopCancelError::Cancelled));
 //! ```
 //!
+//! # Progress
+//!
+//! The fast path takes no lock and never allocates, but the queue is not
+//! lock-free in the strict sense, like every ring of this design (Vyukov's,
+//! crossbeam's `ArrayQueue`): a push claims a slot with one CAS and then
+//! publishes the value with a store to the slot's stamp. A producer stalled
+//! between the two (preempted by the OS) makes the consumer that reaches
+//! that slot wait until it resumes; consumers at other slots are not held
+//! up, and the other producers go on claiming slots. The same holds for a
+//! consumer stalled between its claim and its read, for the producer one
+//! lap behind. In practice: a preempted thread can delay the queue at one
+//! slot for as long as it stays off the CPU.
+//!
 //! # Model checking with loom
 //!
 //! Every atomic, cell, lock, park/unpark and spin in this crate goes through
@@ -64,6 +78,7 @@
 
 mod builder;
 mod cancel;
+mod capacity;
 mod error;
 mod handles;
 mod iter;
@@ -77,15 +92,15 @@ mod wait;
 
 pub use crate::builder::Builder;
 pub use crate::cancel::CancelToken;
+pub use crate::capacity::{CapacityError, MAX_CAPACITY};
 pub use crate::error::{
-    CapacityError, PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError,
-    PushTimeoutError, TryPopError, TryPushError,
+    PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError, PushTimeoutError,
+    TryPopError, TryPushError,
 };
 pub use crate::handles::{bounded, try_bounded, Consumer, Producer};
 pub use crate::iter::{IntoIter, Iter, TryIter};
 pub use crate::policy::WaitPolicy;
 pub use crate::queue::Queue;
-pub use crate::ring::MAX_CAPACITY;
 
 #[cfg(test)]
 mod tests;

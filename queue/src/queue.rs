@@ -2,15 +2,17 @@
 
 use std::fmt;
 use std::ops::ControlFlow;
+use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::time::{Duration, Instant};
 
 use crossbeam_utils::CachePadded;
 
 use crate::builder::Builder;
 use crate::cancel::CancelToken;
+use crate::capacity::CapacityError;
 use crate::error::{
-    CapacityError, PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError,
-    PushTimeoutError, TryPopError, TryPushError,
+    PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError, PushTimeoutError,
+    TryPopError, TryPushError,
 };
 use crate::iter::{Iter, TryIter};
 use crate::on_close::OnClose;
@@ -22,8 +24,9 @@ use crate::wait::{block, Until, Waker};
 ///
 /// Values go in at the tail and come out at the head in FIFO order (per
 /// producer: values one thread pushes come out in the order it pushed them).
-/// The non-blocking calls (`try_push`, `try_pop`, `force_push`) are lock-free
-/// and never allocate. The blocking calls spin briefly, then park
+/// The non-blocking calls (`try_push`, `try_pop`, `force_push`) take no lock
+/// and never allocate (see the crate docs on what a stalled thread can hold
+/// up). The blocking calls spin briefly, then park
 /// the thread until they can complete, the queue is closed, their deadline
 /// passes or their [`CancelToken`] fires.
 ///
@@ -106,6 +109,17 @@ fn deadline_after(timeout: Duration) -> Option<Instant> {
 
 impl<T> Queue<T> {
     /// Creates a queue that holds up to `capacity` values.
+    ///
+    /// # Memory
+    ///
+    /// All slots are allocated and stamped here, none later. A slot is a
+    /// `usize` stamp next to a `T`, padded to the larger alignment of the
+    /// two: `size_of::<usize>() + size_of::<T>()` rounded up, so 16 bytes
+    /// for a `u8` or a `u64` and 32 for a `[u8; 24]` on 64-bit targets, plus
+    /// a few hundred bytes for the queue itself. `Queue::<u64>::new(100_000_000)`
+    /// took 1.5 GiB of resident memory and 3.4 s to build on this project's
+    /// 2-vCPU machine (release build, 2026-11-30). For large `T`, queue a
+    /// `Box<T>`.
     ///
     /// # Panics
     ///
@@ -747,6 +761,17 @@ impl<T> Queue<T> {
         TryIter::new(self)
     }
 }
+
+// The queue is consistent at every point where a panic can leave one of its
+// methods: the only caller code ringq runs is `T`'s `Drop` (when the queue
+// is dropped, and when the last `Consumer` discards what is left, under
+// `catch_unwind`), and every other panic a method can raise comes before it
+// touches shared state (capacity checks in the constructors). A value is
+// moved in or out whole, never half-written. So observing a queue after a
+// caught panic shows a valid queue, as for crossbeam-channel's handles,
+// whatever `T` is.
+impl<T> UnwindSafe for Queue<T> {}
+impl<T> RefUnwindSafe for Queue<T> {}
 
 impl<T> fmt::Debug for Queue<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,4 +1,4 @@
-//! The lock-free algorithm: a bounded ring of sequence-stamped slots.
+//! The algorithm: a bounded ring of sequence-stamped slots, no locks.
 //!
 //! This is Dmitry Vyukov's bounded MPMC queue with a close mark in the tail
 //! counter. It never blocks and never allocates; waiting lives in `wait.rs`
@@ -84,28 +84,12 @@ use std::fmt;
 
 use crossbeam_utils::CachePadded;
 
-use crate::error::{CapacityError, TryPopError, TryPushError};
+use crate::capacity::{CapacityError, MAX_CAPACITY};
+use crate::error::{TryPopError, TryPushError};
 use crate::slot::Slot;
 use crate::sync::{fence, AtomicUsize, Backoff, Ordering};
 
-/// The largest capacity a queue can have.
-///
-/// The index, close mark and lap all share one `usize`; at this bound at least
-/// eight laps remain, so positions stay distinct long enough. Whether memory
-/// for that many slots can be allocated is another matter: a capacity below
-/// this bound can still fail with [`CapacityError`] when the allocation does.
-///
-/// # Examples
-///
-/// ```
-/// use ringq::{Queue, MAX_CAPACITY};
-///
-/// let err = Queue::<u8>::try_new(MAX_CAPACITY + 1).unwrap_err();
-/// assert!(err.to_string().contains("exceeds the maximum"));
-/// ```
-pub const MAX_CAPACITY: usize = usize::MAX >> 4;
-
-/// The lock-free ring: slots, head, tail and the bit layout of positions.
+/// The ring: slots, head, tail and the bit layout of positions.
 pub(crate) struct Ring<T> {
     /// Next position to pop. Never carries the mark bit.
     head: CachePadded<AtomicUsize>,

@@ -230,6 +230,7 @@ fn adaptive<S, R>(
 ) -> Result<R, (Stop, S)> {
     // Under loom the budget is zero (see `sync.rs`), which makes this loop
     // empty there; that is the point, not a bug.
+    #[allow(clippy::reversed_empty_ranges)]
     for _ in 0..SPIN_ROUNDS {
         if let Some(stop) = until.stop() {
             return Err((stop, state));

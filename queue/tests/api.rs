@@ -18,6 +18,10 @@ assert_impl_all!(ringq::Consumer<u8>: Send, Sync, Clone);
 assert_not_impl_any!(ringq::Producer<Rc<u8>>: Send, Sync);
 assert_not_impl_any!(ringq::Consumer<Rc<u8>>: Send, Sync);
 assert_impl_all!(CancelToken: Send, Sync, Clone, Default);
+// Whatever T is: the queue is consistent at every unwind point.
+assert_impl_all!(Queue<std::cell::Cell<u8>>: std::panic::UnwindSafe, std::panic::RefUnwindSafe);
+assert_impl_all!(ringq::Producer<std::cell::Cell<u8>>: std::panic::UnwindSafe, std::panic::RefUnwindSafe);
+assert_impl_all!(ringq::Consumer<std::cell::Cell<u8>>: std::panic::UnwindSafe, std::panic::RefUnwindSafe);
 assert_impl_all!(TryPushError<u8>: Error, Send, Sync, Clone, Copy, PartialEq, Eq);
 assert_impl_all!(CapacityError: Error, Send, Sync, Clone, Copy, PartialEq, Eq);
 assert_impl_all!(TryPopError: Error, Copy, Eq);
@@ -423,4 +427,41 @@ fn cancel_on_close_wakes_a_thread_blocked_elsewhere() {
     rx.cancel_on_close(&writers_gone);
     drop(tx);
     assert!(writers_gone.is_cancelled());
+}
+
+#[test]
+fn handles_move_into_catch_unwind() {
+    // Compiles only with the handles `UnwindSafe`, as crossbeam's are.
+    let (tx, rx) = ringq::bounded::<u8>(1);
+    assert!(std::panic::catch_unwind(move || drop(rx)).is_ok());
+    assert!(tx.is_closed());
+}
+
+#[test]
+fn pop_errors_have_predicates_and_blocking_errors_convert() {
+    assert!(TryPopError::Empty.is_empty() && !TryPopError::Empty.is_closed());
+    assert!(TryPopError::Closed.is_closed() && !TryPopError::Closed.is_empty());
+    assert!(PopTimeoutError::Timeout.is_timeout() && PopTimeoutError::Closed.is_closed());
+    assert!(!PopTimeoutError::Closed.is_timeout() && !PopTimeoutError::Timeout.is_closed());
+    assert!(PopCancelError::Cancelled.is_cancelled() && PopCancelError::Closed.is_closed());
+    assert!(!PopCancelError::Closed.is_cancelled() && !PopCancelError::Cancelled.is_closed());
+    assert_eq!(TryPopError::from(PopError), TryPopError::Closed);
+    assert_eq!(PopTimeoutError::from(PopError), PopTimeoutError::Closed);
+    assert_eq!(PopCancelError::from(PopError), PopCancelError::Closed);
+    assert_eq!(TryPushError::from(PushError(1)), TryPushError::Closed(1));
+    assert_eq!(
+        PushTimeoutError::from(PushError(2)),
+        PushTimeoutError::Closed(2)
+    );
+    assert_eq!(
+        PushCancelError::from(PushError(3)),
+        PushCancelError::Closed(3)
+    );
+    // `?` converts a blocking error into the caller's wider one.
+    fn forward(q: &Queue<u8>) -> Result<u8, PopTimeoutError> {
+        Ok(q.pop()?)
+    }
+    let q = Queue::new(1);
+    q.close();
+    assert_eq!(forward(&q), Err(PopTimeoutError::Closed));
 }
