@@ -12,7 +12,7 @@ use crate::error::{
     PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError, PushTimeoutError,
     TryPopError, TryPushError,
 };
-use crate::iter::{IntoIter, Iter, TryIter};
+use crate::iter::{CancellableIter, IntoIter, Iter, TryIter};
 use crate::queue::Queue;
 use crate::sync::{Arc, AtomicUsize, Ordering};
 
@@ -538,6 +538,21 @@ impl<T> Consumer<T> {
     /// ```
     pub fn try_iter(&self) -> TryIter<'_, T> {
         self.shared.queue.try_iter()
+    }
+
+    /// See [`Queue::iter_cancellable`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = ringq::bounded(2);
+    /// tx.push(5).unwrap();
+    /// drop(tx);
+    /// let token = ringq::CancelToken::new();
+    /// assert_eq!(rx.iter_cancellable(&token).collect::<Vec<_>>(), [5]);
+    /// ```
+    pub fn iter_cancellable<'a>(&'a self, token: &'a CancelToken) -> CancellableIter<'a, T> {
+        self.shared.queue.iter_cancellable(token)
     }
 
     /// See [`Queue::close`].

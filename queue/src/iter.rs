@@ -4,6 +4,7 @@
 use std::fmt;
 use std::iter::FusedIterator;
 
+use crate::cancel::CancelToken;
 use crate::handles::Consumer;
 use crate::queue::Queue;
 
@@ -46,6 +47,59 @@ impl<T> FusedIterator for Iter<'_, T> {}
 impl<T> fmt::Debug for Iter<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Iter").field("queue", self.queue).finish()
+    }
+}
+
+/// A blocking iterator that also stops when a [`CancelToken`] fires: pops
+/// until the queue is closed and drained or the token is cancelled. Made by
+/// [`Queue::iter_cancellable`] or [`Consumer::iter_cancellable`].
+///
+/// Like every cancellable pop, a `next` that returns `None` because of the
+/// token took nothing: the values still queued stay for other consumers.
+///
+/// # Examples
+///
+/// ```
+/// use ringq::{CancelToken, Queue};
+///
+/// let q = Queue::new(4);
+/// q.push(1).unwrap();
+/// let token = CancelToken::new();
+/// let mut it = q.iter_cancellable(&token);
+/// assert_eq!(it.next(), Some(1));
+/// token.cancel();
+/// assert_eq!(it.next(), None); // cancelled, not closed
+/// assert!(!q.is_closed());
+/// ```
+pub struct CancellableIter<'a, T> {
+    queue: &'a Queue<T>,
+    token: &'a CancelToken,
+}
+
+impl<'a, T> CancellableIter<'a, T> {
+    pub(crate) fn new(queue: &'a Queue<T>, token: &'a CancelToken) -> CancellableIter<'a, T> {
+        CancellableIter { queue, token }
+    }
+}
+
+impl<T> Iterator for CancellableIter<'_, T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        self.queue.pop_cancellable(self.token).ok()
+    }
+}
+
+// Fused: a closed-and-drained queue stays so, and a cancelled token stays
+// cancelled.
+impl<T> FusedIterator for CancellableIter<'_, T> {}
+
+impl<T> fmt::Debug for CancellableIter<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CancellableIter")
+            .field("queue", self.queue)
+            .field("token", self.token)
+            .finish()
     }
 }
 

@@ -87,6 +87,7 @@ mod policy;
 mod queue;
 mod ring;
 mod slot;
+mod spin_lock;
 mod sync;
 mod wait;
 
@@ -98,7 +99,7 @@ pub use crate::error::{
     TryPopError, TryPushError,
 };
 pub use crate::handles::{bounded, try_bounded, Consumer, Producer};
-pub use crate::iter::{IntoIter, Iter, TryIter};
+pub use crate::iter::{CancellableIter, IntoIter, Iter, TryIter};
 pub use crate::policy::WaitPolicy;
 pub use crate::queue::Queue;
 

@@ -3,7 +3,7 @@
 //! [`Queue::cancel_on_close`]: crate::Queue::cancel_on_close
 
 use crate::cancel::CancelToken;
-use crate::sync::SpinLock;
+use crate::spin_lock::SpinLock;
 
 /// The tokens to cancel at close; `None` once the queue has closed.
 ///

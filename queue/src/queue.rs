@@ -14,7 +14,7 @@ use crate::error::{
     PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError, PushTimeoutError,
     TryPopError, TryPushError,
 };
-use crate::iter::{Iter, TryIter};
+use crate::iter::{CancellableIter, Iter, TryIter};
 use crate::on_close::OnClose;
 use crate::policy::WaitPolicy;
 use crate::ring::Ring;
@@ -759,6 +759,17 @@ impl<T> Queue<T> {
     /// ```
     pub fn try_iter(&self) -> TryIter<'_, T> {
         TryIter::new(self)
+    }
+
+    /// A blocking iterator that pops until the queue is closed and drained
+    /// or `token` is cancelled (a consumer loop that stops on Go's
+    /// `ctx.Done()`).
+    ///
+    /// # Examples
+    ///
+    /// See [`CancellableIter`].
+    pub fn iter_cancellable<'a>(&'a self, token: &'a CancelToken) -> CancellableIter<'a, T> {
+        CancellableIter::new(self, token)
     }
 }
 

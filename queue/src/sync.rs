@@ -12,13 +12,18 @@
 //! is named here:
 //!
 //! * [`load_seqcst`]: a plain `SeqCst` load normally, a `fetch_add(0, SeqCst)`
-//!   under loom. Loom models `SeqCst` *loads* more weakly than C++20 does (loom
-//!   issue #180) and reports false failures on the store-buffering handshake
-//!   between a waiter ("SeqCst-increment the waiter count, then re-check the
-//!   ring") and a notifier ("SeqCst-CAS the ring, then SeqCst-load the waiter
-//!   count"). A read-modify-write of `0` is at least as strong as the load, so
-//!   the model checks a protocol no weaker than the shipped one, while the hot
-//!   path keeps a single `mov` on x86.
+//!   under loom. What loom checks is therefore the protocol with the
+//!   stronger read-modify-write in the notifier's place: an RMW always reads
+//!   the latest value in the modification order, so the waiter's increment
+//!   cannot be missed by it in any execution loom explores. That is not a
+//!   check of the plain `SeqCst` load that ships; loom models `SeqCst`
+//!   *loads* more weakly than C++20 (loom issue #180) and would report false
+//!   lost wake-ups on them. What covers the shipped load is the argument in
+//!   `ring.rs` (the store-buffering handshake: waiter "SeqCst-increment the
+//!   count, then fence and re-check the ring"; notifier "claim, fence, then
+//!   SeqCst-load the count"; the single total order of the SeqCst
+//!   operations makes one of the two see the other). The hot path keeps a
+//!   single `mov` on x86.
 //! * [`Backoff`]: under loom every spin or snooze is a `loom::thread::yield_now`
 //!   (a retry loop that waits for another thread to move must yield, or loom
 //!   runs out of branches).
@@ -189,64 +194,5 @@ mod loom_impl {
         pub(crate) fn snooze(&self) {
             loom::thread::yield_now();
         }
-    }
-}
-
-/// A small spin lock for the waiter lists, built from the shim's own atomic
-/// and cell so that the same code runs under loom.
-///
-/// Why not `Mutex`: critical sections here are a few instructions (push or
-/// remove a `Thread`, maybe `unpark` it), so a spin lock with back-off is
-/// as fast as a futex mutex uncontended and never sleeps in the kernel
-/// (crossbeam-channel's `SyncWaker` makes the same choice). And loom 0.7.3's
-/// `unpark` makes a thread runnable whatever it is blocked on, including a
-/// loom `Mutex`, which then trips loom's own assertion (tokio-rs/loom#249);
-/// a thread spinning here is merely "yielded" to loom, which is harmless.
-pub(crate) struct SpinLock<T> {
-    locked: AtomicBool,
-    value: UnsafeCell<T>,
-}
-
-// SAFETY: the lock hands out `&mut T` to one thread at a time (the CAS on
-// `locked` is the mutual exclusion), so sharing it needs only `T: Send`, as
-// for `std::sync::Mutex`.
-unsafe impl<T: Send> Sync for SpinLock<T> {}
-// SAFETY: it owns a `T`; sending it sends the `T`.
-unsafe impl<T: Send> Send for SpinLock<T> {}
-
-impl<T> SpinLock<T> {
-    pub(crate) fn new(value: T) -> SpinLock<T> {
-        SpinLock {
-            locked: AtomicBool::new(false),
-            value: UnsafeCell::new(value),
-        }
-    }
-
-    /// Runs `f` with exclusive access to the value.
-    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
-        let backoff = Backoff::new();
-        // Acquire pairs with the Release in `Unlock::drop`: the previous
-        // holder's writes happen before ours. Relaxed on failure: we retry.
-        while self
-            .locked
-            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
-            .is_err()
-        {
-            backoff.snooze();
-        }
-        // Released on drop, so a panic in `f` cannot leave the lock held.
-        let _unlock = Unlock(&self.locked);
-        // SAFETY: we hold the lock, so no other `&mut T` to the value exists
-        // until `_unlock` drops after `f` returns.
-        self.value.with_mut(|p| f(unsafe { &mut *p }))
-    }
-}
-
-struct Unlock<'a>(&'a AtomicBool);
-
-impl Drop for Unlock<'_> {
-    fn drop(&mut self) {
-        // Release: publishes our writes to the next holder's Acquire.
-        self.0.store(false, Ordering::Release);
     }
 }

@@ -48,11 +48,12 @@ use std::collections::VecDeque;
 use std::ops::ControlFlow;
 use std::time::Instant;
 
-use crate::cancel::CancelToken;
+use crate::cancel::{earlier, CancelToken};
 use crate::policy::WaitPolicy;
+use crate::spin_lock::SpinLock;
 use crate::sync::{
     current, deadline_passed, load_seqcst, park, park_timeout, spin_hint, AtomicUsize, Ordering,
-    SpinLock, Thread, BUSY_WAIT, SPIN_PAUSES, SPIN_ROUNDS,
+    Thread, BUSY_WAIT, SPIN_PAUSES, SPIN_ROUNDS,
 };
 
 /// Threads parked on one side of a queue (pushers or poppers).
@@ -290,8 +291,9 @@ fn park_phase<S, R>(
             }
             return Err((stop, state));
         }
-        match until.deadline {
-            Some(deadline) => park_timeout(deadline),
+        // Wake by the call's own deadline and by its token's, if it has one.
+        match earlier(until.deadline, until.token.and_then(CancelToken::deadline)) {
+            Some(at) => park_timeout(at),
             None => park(),
         }
         // Whether woken by a notification, the token, the deadline or

@@ -308,3 +308,100 @@ fn every_wait_policy_ends_a_blocked_call_the_same_way() {
         });
     }
 }
+
+#[test]
+fn a_token_can_be_waited_for_with_and_without_a_limit() {
+    let token = CancelToken::new();
+    assert!(!token.wait_timeout(Duration::from_millis(2)));
+    assert!(!token.wait_deadline(Instant::now() + Duration::from_millis(2)));
+    thread::scope(|s| {
+        let waiter = s.spawn(|| token.wait());
+        let limited = s.spawn(|| token.wait_timeout(Duration::from_secs(10)));
+        let_it_park();
+        token.cancel();
+        waiter.join().unwrap();
+        assert!(limited.join().unwrap(), "cancelled, not timed out");
+    });
+    assert!(token.wait_timeout(Duration::ZERO));
+    // A parent's cancel reaches a thread waiting on a grandchild.
+    let parent = CancelToken::new();
+    let grandchild = parent.child().child();
+    thread::scope(|s| {
+        let waiter = s.spawn(|| grandchild.wait());
+        let_it_park();
+        parent.cancel();
+        waiter.join().unwrap();
+    });
+}
+
+#[test]
+fn a_deadline_token_cancels_itself_and_wakes_blocked_calls() {
+    let parent = CancelToken::new();
+    let started = Instant::now();
+    let step = parent.with_timeout(Duration::from_millis(30));
+    assert!(!step.is_cancelled());
+    // Blocked with nothing else to wake it: the token's deadline does.
+    let q = Queue::<u8>::new(1);
+    assert_eq!(q.pop_cancellable(&step), Err(PopCancelError::Cancelled));
+    assert!(started.elapsed() >= Duration::from_millis(30));
+    assert!(step.is_cancelled() && !parent.is_cancelled());
+    // A push on a full queue hands its value back, under every policy.
+    for policy in [
+        ringq::WaitPolicy::Adaptive,
+        ringq::WaitPolicy::Spin,
+        ringq::WaitPolicy::Park,
+    ] {
+        let full = Queue::builder(1).wait(policy).build();
+        full.push(0).unwrap();
+        let step = parent.with_timeout(Duration::from_millis(5));
+        assert_eq!(
+            full.push_cancellable(9, &step),
+            Err(PushCancelError::Cancelled(9)),
+            "{policy:?}"
+        );
+        assert_eq!(full.len(), 1);
+    }
+    // A deadline already past: cancelled at once. No deadline (too far for
+    // `Instant`): never by itself.
+    assert!(parent.with_deadline(started).is_cancelled());
+    let forever = parent.with_timeout(Duration::MAX);
+    assert!(!forever.wait_timeout(Duration::from_millis(2)));
+    // The parent's cancel still reaches a deadline child, and a thread
+    // blocked on it, before the deadline.
+    let later = parent.with_timeout(Duration::from_secs(60));
+    thread::scope(|s| {
+        let blocked = s.spawn(|| q.pop_cancellable(&later));
+        let_it_park();
+        parent.cancel();
+        assert_eq!(blocked.join().unwrap(), Err(PopCancelError::Cancelled));
+    });
+    assert!(forever.is_cancelled());
+}
+
+#[test]
+fn iter_cancellable_stops_at_the_close_or_the_token() {
+    let q = Queue::new(4);
+    let token = CancelToken::new();
+    q.push(1).unwrap();
+    q.push(2).unwrap();
+    thread::scope(|s| {
+        let reader = s.spawn(|| q.iter_cancellable(&token).collect::<Vec<_>>());
+        let_it_park();
+        token.cancel();
+        // Whatever the reader had not taken when the token fired is still
+        // queued: nothing lost, nothing twice.
+        let mut seen = reader.join().unwrap();
+        seen.extend(q.try_iter());
+        assert_eq!(seen, [1, 2]);
+    });
+    q.push(3).unwrap();
+    assert_eq!(
+        q.iter_cancellable(&token).next(),
+        None,
+        "cancelled: takes nothing"
+    );
+    assert_eq!(q.len(), 1);
+    q.close();
+    let fresh = CancelToken::new();
+    assert_eq!(q.iter_cancellable(&fresh).collect::<Vec<_>>(), [3]);
+}
