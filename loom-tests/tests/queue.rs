@@ -402,3 +402,45 @@ fn cancel_on_close_races_the_close() {
         assert!(tx.is_closed());
     });
 }
+
+/// Model 18: two waiters on the push side, one of them cancelled while a
+/// notification may be on its way to it. Capacity 1 holds `1`; one thread
+/// blocks in `push_cancellable(2)`, another in `push(3)`; the main thread
+/// pops (making room and notifying one pusher), cancels the token, and pops
+/// again. Whoever the notification went to, the room must not be lost: no
+/// deadlock, and every value is popped, still queued, or handed back.
+/// Bound 1 (three threads contending on the waiter list's spin lock pass
+/// loom's branch limit at bound 2): see loom-tests/README.md for executions
+/// and time.
+/// Catches: a cancelled waiter that leaves without using a notification
+/// addressed to it (`park_phase`'s stop branch without its attempt).
+#[test]
+fn cancelled_waiter_passes_on_its_notification() {
+    model(1, || {
+        let q = Arc::new(Queue::new(1));
+        q.push(1).unwrap();
+        let token = CancelToken::new();
+        let cancellable = {
+            let (q, token) = (q.clone(), token.clone());
+            thread::spawn(move || q.push_cancellable(2, &token))
+        };
+        let plain = {
+            let q = q.clone();
+            thread::spawn(move || q.push(3))
+        };
+        let mut seen = vec![q.pop().unwrap()];
+        token.cancel();
+        seen.push(q.pop().unwrap());
+        match cancellable.join().unwrap() {
+            Ok(()) => {}
+            Err(PushCancelError::Cancelled(v)) => seen.push(v),
+            Err(e) => panic!("{e:?}"),
+        }
+        plain.join().unwrap().unwrap();
+        while let Ok(v) = q.try_pop() {
+            seen.push(v);
+        }
+        seen.sort_unstable();
+        assert_eq!(seen, [1, 2, 3]);
+    });
+}

@@ -14,13 +14,12 @@ use crate::sync::{AtomicBool, Backoff, Ordering, UnsafeCell};
 /// `unpark` makes a thread runnable whatever it is blocked on, including a
 /// loom `Mutex`, which then trips loom's own assertion (tokio-rs/loom#249).
 ///
-/// Under loom the back-off here is a loom `yield_now`, and loom 0.7.3 drops
-/// a pending unpark token across `yield_now` (an `unpark` sent to a thread
-/// that is spinning here is lost, unlike with std). So a model in which a
-/// thread is notified just before it contends on this lock can park that
-/// thread forever: a false deadlock of the model, not of the shipped code
-/// (std keeps the token). Models with two waiters on one side hit it; see
-/// `loom-tests/README.md`.
+/// Under loom the back-off here is a loom `yield_now`. A review reported
+/// that loom 0.7.3 drops an `unpark` sent to a thread inside `yield_now`,
+/// which would park a thread notified while it spins here forever in a
+/// model; a minimal model of that did not reproduce it (see
+/// `loom-tests/README.md`). `wait.rs`'s park phase no longer depends on
+/// unpark tokens either way: it parks only while still registered.
 pub(crate) struct SpinLock<T> {
     locked: AtomicBool,
     value: UnsafeCell<T>,

@@ -104,6 +104,14 @@ impl Waker {
             })
     }
 
+    /// Whether `thread` is still on the list: `false` once a notifier took
+    /// it off (a notification was addressed to it).
+    fn is_registered(&self, thread: &Thread) -> bool {
+        let id = thread.id();
+        self.waiters
+            .with(|waiters| waiters.iter().any(|t| t.id() == id))
+    }
+
     /// Wakes the oldest parked thread, if any. One SeqCst load when none is.
     #[inline]
     pub(crate) fn notify_one(&self) {
@@ -291,10 +299,20 @@ fn park_phase<S, R>(
             }
             return Err((stop, state));
         }
-        // Wake by the call's own deadline and by its token's, if it has one.
-        match earlier(until.deadline, until.token.and_then(CancelToken::deadline)) {
-            Some(at) => park_timeout(at),
-            None => park(),
+        // Park only while still on the list and the token has not fired.
+        // A notifier takes us off the list before it unparks us, and a
+        // cancel sets the flag before it unparks us, so a wake-up whose
+        // unpark token got lost (see `spin_lock.rs` and loom-tests'
+        // README: a loom model with two pushers deadlocked without this
+        // check) is still seen here, and the next round's attempt uses it.
+        // With std's tokens this costs one lock round trip per park.
+        let cancelled = until.token.is_some_and(CancelToken::is_cancelled);
+        if waker.is_registered(&me) && !cancelled {
+            // Wake by the call's own deadline and by its token's, if any.
+            match earlier(until.deadline, until.token.and_then(CancelToken::deadline)) {
+                Some(at) => park_timeout(at),
+                None => park(),
+            }
         }
         // Whether woken by a notification, the token, the deadline or
         // spuriously, leave the list; the next round's attempt uses a
