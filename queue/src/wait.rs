@@ -209,38 +209,48 @@ pub(crate) fn block<S, R>(
     }
 }
 
-/// `WaitPolicy::Spin`: spin rounds until done, stopped, or forever. Never
-/// registers, so no notifier ever pays for this waiter.
+/// `WaitPolicy::Spin`: spin rounds until done or stopped, without limit.
+/// Never registers, so no notifier ever pays for this waiter.
 fn spin_phase<S, R>(
-    mut state: S,
+    state: S,
     until: Until<'_>,
     mut attempt: impl FnMut(S) -> ControlFlow<R, S>,
 ) -> Result<R, (Stop, S)> {
-    loop {
-        if let Some(stop) = until.stop() {
-            return Err((stop, state));
-        }
-        for _ in 0..SPIN_PAUSES {
-            spin_hint();
-        }
-        state = match attempt(state) {
-            ControlFlow::Break(r) => return Ok(r),
-            ControlFlow::Continue(s) => s,
-        };
+    match spin(None, state, &until, &mut attempt)? {
+        ControlFlow::Break(r) => Ok(r),
+        ControlFlow::Continue(_) => unreachable!("spin without a limit only breaks or stops"),
     }
 }
 
 /// `WaitPolicy::Adaptive`: spin briefly, then park (the module docs).
 fn adaptive<S, R>(
     waker: &Waker,
-    mut state: S,
+    state: S,
     until: Until<'_>,
     mut attempt: impl FnMut(S) -> ControlFlow<R, S>,
 ) -> Result<R, (Stop, S)> {
-    // Under loom the budget is zero (see `sync.rs`), which makes this loop
-    // empty there; that is the point, not a bug.
-    #[allow(clippy::reversed_empty_ranges)]
-    for _ in 0..SPIN_ROUNDS {
+    // Under loom the budget is zero (see `sync.rs`): straight to parking.
+    match spin(Some(SPIN_ROUNDS), state, &until, &mut attempt)? {
+        ControlFlow::Break(r) => Ok(r),
+        ControlFlow::Continue(state) => park_phase(waker, state, until, attempt),
+    }
+}
+
+/// Spin rounds ([`SPIN_PAUSES`] spin hints, then one attempt), at most
+/// `rounds` of them (`None`: no limit): `Break` when the operation
+/// finished, `Continue` with the state when the rounds ran out, `Err` when
+/// `until` says stop.
+fn spin<S, R>(
+    rounds: Option<u32>,
+    mut state: S,
+    until: &Until<'_>,
+    attempt: &mut impl FnMut(S) -> ControlFlow<R, S>,
+) -> Result<ControlFlow<R, S>, (Stop, S)> {
+    let mut left = rounds;
+    loop {
+        if left == Some(0) {
+            return Ok(ControlFlow::Continue(state));
+        }
         if let Some(stop) = until.stop() {
             return Err((stop, state));
         }
@@ -248,11 +258,11 @@ fn adaptive<S, R>(
             spin_hint();
         }
         state = match attempt(state) {
-            ControlFlow::Break(r) => return Ok(r),
+            ControlFlow::Break(r) => return Ok(ControlFlow::Break(r)),
             ControlFlow::Continue(s) => s,
         };
+        left = left.map(|n| n - 1);
     }
-    park_phase(waker, state, until, attempt)
 }
 
 /// Phase 2: register, re-check, park; repeat.
