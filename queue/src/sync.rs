@@ -50,11 +50,12 @@ pub(crate) use self::loom_impl::*;
 /// 9.6 ns). `wait.rs` says why there is no yield phase after it.
 ///
 /// Measured with `compare` (2026-11-30, 3 interleaved trials, 50,000
-/// messages idle and 20,000 with two CPU-burning processes): the former 2
-/// rounds then up to 64 yields gave idle geomeans of 1.5-1.6× crossbeam and
-/// 1.1-1.5× crossfire and loaded ones of 0.6-0.7× std and flume; 64 rounds
-/// then park gave 2.4× / 1.3× idle and 1.9× / 1.6× loaded, and pingpong
-/// 2.9 M round trips/s. Zero under loom, so models reach the parking path
+/// messages idle and 20,000 with two CPU-burning processes): variants of
+/// the former 2 rounds then up to 64 yields (with and without skipping the
+/// yields after slow ones) gave idle geomeans of 1.5-1.8× crossbeam and
+/// 1.0-1.5× crossfire and loaded ones of 0.6-0.7× std and 0.5-0.6× flume;
+/// 64 rounds then park gave 2.4× / 1.3× idle and 1.9× / 1.6× loaded, and
+/// pingpong 2.9 M round trips/s. Zero under loom, so models reach the parking path
 /// (a loom spin is a yield that means "do not run me until another thread
 /// has moved", which would hide a missing wake-up).
 #[cfg(not(loom))]

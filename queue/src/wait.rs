@@ -19,16 +19,19 @@
 //! caller's deadline back by a slice each time, so a thread that waits by
 //! yielding keeps its core, stays runnable, and then loses to other
 //! processes for whole time slices, while a thread that parked is woken
-//! with the scheduler's preference. With other processes busy on the
-//! machine, a consumer fed one value every 50 µs saw a median latency of
-//! 0.8-2 ms with the yield phase (8 or 64 yields) and 15 µs without it;
-//! the loaded throughput geomeans went from 0.5-0.9× std and flume to
-//! 1.6-1.9× in the same run, and the idle ones did not drop (see the README).
+//! with the scheduler's preference. In 3-trial `compare` runs on
+//! 2026-11-30 with two CPU-burning processes, the variants with a yield
+//! phase (64 or 8 yields, with or without skipping it after slow or
+//! fruitless yields) gave loaded throughput geomeans of 0.6-0.7× std and
+//! 0.5-0.6× flume, and all but one of them a sparse-latency p50 of 0.45-2 ms
+//! (the exception: 11.7 µs); without the yield phase the geomeans were 1.9×
+//! and 1.6× and the p50 15 µs, and the idle geomeans did not drop (see the
+//! README and `sync.rs`).
 //!
 //! `WaitPolicy::Park` goes straight to phase 2; `WaitPolicy::Spin` repeats
 //! phase 1 until done and never registers.
 //!
-//! Only phase 2 touches a lock (a spin lock, see `sync.rs`), and only when some thread is actually parked
+//! Only phase 2 touches a lock (a spin lock, see `spin_lock.rs`), and only when some thread is actually parked
 //! does the other side's fast path pay more than one atomic load
 //! ([`Waker::notify_one`]).
 //!
