@@ -1,12 +1,14 @@
 //! The criterion matrix: scenarios x capacities x implementations.
 //!
-//! `cargo bench -p ringq-benches` (filter with e.g. `-- mpmc/64`); the HTML
+//! `cargo bench -p ringq-benches` (filter with e.g. `-- mpmc/64`, or
+//! `-- batch` for the batch rows); the HTML
 //! report lands in `target/criterion/report/index.html`.
 
 use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
+use ringq_benches::batch::{run_batch, Batch, BATCH_CAPACITY};
 use ringq_benches::channels::{
     ArrayQueue, AsyncChannel, ConcurrentQueue, Crossbeam, Crossfire, Flume, Kanal, RingqHandles,
     RingqQueue, Std,
@@ -99,5 +101,30 @@ fn uncontended(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, matrix, pingpong, uncontended);
+/// Batch push and pop (spsc, capacity 1024): ringq's `push_from`/`pop_into`
+/// at batch sizes 1, 8 and 64 against its single calls and kanal's
+/// `drain_into` (`ringq_benches::batch`).
+fn batch(c: &mut Criterion) {
+    let mut group = c.benchmark_group(format!("batch/{BATCH_CAPACITY}"));
+    group.throughput(Throughput::Elements(N));
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(3));
+    for row in Batch::ALL {
+        group.bench_function(row.name(), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    match run_batch(row, BATCH_CAPACITY, N) {
+                        Outcome::Ok(d) => total += d,
+                        Outcome::Corrupted => panic!("{}: LOST/DUP values", row.name()),
+                    }
+                }
+                total
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, matrix, pingpong, uncontended, batch);
 criterion_main!(benches);

@@ -120,7 +120,7 @@ fn seq<C: Channel>(cap: usize, messages: u64) -> Outcome {
     checked(sum, messages, elapsed)
 }
 
-fn checked(sum: u64, messages: u64, elapsed: Duration) -> Outcome {
+pub(crate) fn checked(sum: u64, messages: u64, elapsed: Duration) -> Outcome {
     if sum == expected_sum(messages) {
         Outcome::Ok(elapsed)
     } else {
@@ -190,27 +190,27 @@ fn producers_consumers<C: Channel>(
 
 /// The wall-clock interval one thread was busy, from its start to now.
 #[derive(Clone, Copy)]
-struct Span {
+pub(crate) struct Span {
     start: Instant,
     end: Instant,
 }
 
 impl Span {
-    fn new(start: Instant) -> Span {
+    pub(crate) fn new(start: Instant) -> Span {
         Span {
             start,
             end: Instant::now(),
         }
     }
 
-    fn union(self, other: Span) -> Span {
+    pub(crate) fn union(self, other: Span) -> Span {
         Span {
             start: self.start.min(other.start),
             end: self.end.max(other.end),
         }
     }
 
-    fn elapsed(self) -> Duration {
+    pub(crate) fn elapsed(self) -> Duration {
         self.end - self.start
     }
 }

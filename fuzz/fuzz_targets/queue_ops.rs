@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
 use ringq::{
-    CancelToken, PopCancelError, PopTimeoutError, PushCancelError, PushError, PushTimeoutError,
-    Queue, TryPopError, TryPushError,
+    CancelToken, PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError,
+    PushTimeoutError, Queue, TryPopError, TryPushError,
 };
 use ringq_fuzz::Input;
 
@@ -45,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
         let v = next;
         next += 1;
         let full = m.items.len() == cap;
-        match input.below(13) {
+        match input.below(17) {
             0 => match q.try_push(Box::new(v)) {
                 Ok(()) => {
                     assert!(!m.closed && !full, "step {step}: try_push ok; {m:?}");
@@ -134,6 +134,60 @@ fuzz_target!(|data: &[u8]| {
                 Err(PopCancelError::Closed) => assert!(m.closed && m.items.is_empty()),
                 Err(e) => panic!("step {step}: {e:?}; {m:?}"),
             },
+            // Batches: what fits (or is there) moves, in order; the rest
+            // stays in the caller's container.
+            13 => {
+                let k = input.below(2 * cap + 2);
+                let mut src: VecDeque<V> = (0..k as u32).map(|i| Box::new(v + i)).collect();
+                next += k as u32;
+                let room = if m.closed { 0 } else { cap - m.items.len() };
+                let pushed = q.try_push_from(&mut src);
+                assert_eq!(pushed, k.min(room), "step {step}: try_push_from; {m:?}");
+                m.items.extend((0..pushed as u32).map(|i| v + i));
+                let rest: Vec<u32> = src.iter().map(|b| **b).collect();
+                let want: Vec<u32> = (pushed as u32..k as u32).map(|i| v + i).collect();
+                assert_eq!(rest, want, "step {step}: try_push_from kept the rest in order");
+            }
+            14 => {
+                let max = input.below(cap + 2);
+                let mut buf = Vec::new();
+                let r = q.try_pop_into(&mut buf, max);
+                let got: Vec<u32> = buf.into_iter().map(|b| *b).collect();
+                let n = max.min(m.items.len());
+                let want: Vec<u32> = m.items.drain(..n).collect();
+                match r {
+                    Ok(k) => assert!(k == got.len() && got == want, "step {step}: try_pop_into"),
+                    Err(TryPopError::Empty) => assert!(max > 0 && want.is_empty() && !m.closed),
+                    Err(TryPopError::Closed) => assert!(max > 0 && want.is_empty() && m.closed),
+                }
+            }
+            15 => {
+                let k = input.below(2 * cap + 2);
+                let mut src: VecDeque<V> = (0..k as u32).map(|i| Box::new(v + i)).collect();
+                next += k as u32;
+                let room = if m.closed { 0 } else { cap - m.items.len() };
+                let r = q.push_from_timeout(&mut src, Duration::ZERO);
+                let pushed = k - src.len();
+                assert_eq!(pushed, k.min(room), "step {step}: push_from_timeout; {m:?}");
+                m.items.extend((0..pushed as u32).map(|i| v + i));
+                match r {
+                    Ok(()) => assert!(src.is_empty()),
+                    Err(PushTimeoutError::Closed(())) => assert!(m.closed && k > 0),
+                    Err(PushTimeoutError::Timeout(())) => assert!(!m.closed && k > room),
+                }
+            }
+            16 if m.closed || !m.items.is_empty() => {
+                let max = input.between(1, cap + 2);
+                let mut buf = Vec::new();
+                let r = q.pop_into(&mut buf, max);
+                let got: Vec<u32> = buf.into_iter().map(|b| *b).collect();
+                let n = max.min(m.items.len());
+                let want: Vec<u32> = m.items.drain(..n).collect();
+                match r {
+                    Ok(k) => assert!(k == got.len() && got == want, "step {step}: pop_into"),
+                    Err(PopError) => assert!(want.is_empty() && m.closed, "step {step}"),
+                }
+            }
             _ => {}
         }
         check(step, &q, &m);

@@ -444,3 +444,81 @@ fn cancelled_waiter_passes_on_its_notification() {
         assert_eq!(seen, [1, 2, 3]);
     });
 }
+
+/// Model 19: the pass-on rule of model 18 with one preemption instead of
+/// two, so the suite's bound catches it. A timed call under loom reaches its
+/// stop branch on its first round (no clock: the deadline has passed).
+/// Capacity 1 holds `1`. The main thread spawns a plain pusher of `3` and a
+/// popper that takes one value, then calls `push_timeout(2)` itself. If the
+/// popper's notification reaches the main thread just as it gives up, it
+/// must use the room (push `2`), or the plain pusher parks next to free room
+/// and the main thread's own pops never end. The main thread then pops
+/// what must still come: `3`, and `2` if its push got in.
+/// Bound 1: see loom-tests/README.md for executions and time.
+/// Catches: a cancelled or timed-out waiter that leaves without using a
+/// notification addressed to it (`park_phase`'s stop branch without its
+/// attempt), which model 18 at bound 1 does not.
+#[test]
+fn timed_out_waiter_uses_the_room_it_was_woken_for() {
+    model(1, || {
+        let q = Arc::new(Queue::new(1));
+        q.push(1).unwrap();
+        let plain = {
+            let q = q.clone();
+            thread::spawn(move || q.push(3))
+        };
+        let popper = {
+            let q = q.clone();
+            thread::spawn(move || q.pop().unwrap())
+        };
+        let mut seen = Vec::new();
+        let expected = match q.push_timeout(2, std::time::Duration::from_secs(1)) {
+            Ok(()) => 2,
+            Err(e) => {
+                seen.push(e.into_inner());
+                1
+            }
+        };
+        seen.push(popper.join().unwrap());
+        for _ in 0..expected {
+            seen.push(q.pop().unwrap());
+        }
+        plain.join().unwrap().unwrap();
+        assert!(q.try_pop().is_err());
+        seen.sort_unstable();
+        assert_eq!(seen, [1, 2, 3]);
+    });
+}
+
+/// Model 20: batch push and batch pop across the ring's wrap. Capacity 2;
+/// a producer pushes `[1, 2, 3]` with one `push_from` (blocking for room
+/// after the first run of two); the main thread takes values with
+/// `pop_into(max 2)` until it has three, then the producer closes. Every
+/// value arrives once, in order, and the claimed runs never overlap.
+/// Bound 3: see loom-tests/README.md for executions and time.
+/// Catches: a batch pop storing the next lap's stamps `Relaxed` (causality
+/// violation on the slot), and a batch claim (pop or push side) that counts
+/// a slot into its run without checking its stamp.
+#[test]
+fn batch_push_and_pop_in_order() {
+    model(3, || {
+        let q = Arc::new(Queue::new(2));
+        let producer = {
+            let q = q.clone();
+            thread::spawn(move || {
+                let mut src: std::collections::VecDeque<_> = (1..=3).collect();
+                q.push_from(&mut src).unwrap();
+                assert!(src.is_empty());
+                q.close();
+            })
+        };
+        let mut got = Vec::new();
+        while got.len() < 3 {
+            q.pop_into(&mut got, 2).unwrap();
+        }
+        assert_eq!(got, [1, 2, 3]);
+        let mut rest = Vec::new();
+        assert_eq!(q.pop_into(&mut rest, 2), Err(PopError));
+        producer.join().unwrap();
+    });
+}

@@ -11,7 +11,7 @@
 //! C++20 does (loom issue #180) and would report a false lost wake-up on the
 //! store-buffering handshake `wait_idle` uses.
 
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 pub(crate) use std::{
     sync::{
         atomic::{AtomicBool, AtomicUsize, Ordering},
@@ -22,6 +22,18 @@ pub(crate) use std::{
 
 #[cfg(loom)]
 pub(crate) use loom::{
+    sync::{
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+        Arc, Condvar, Mutex, MutexGuard,
+    },
+    thread,
+};
+
+// Shuttle (`--cfg shuttle`, for `shuttle-tests/`): its mutex, condition
+// variable, atomics and threads, so its schedulers control every point where
+// the pool can interleave. `Arc` is std's (shuttle re-exports it).
+#[cfg(all(shuttle, not(loom)))]
+pub(crate) use shuttle::{
     sync::{
         atomic::{AtomicBool, AtomicUsize, Ordering},
         Arc, Condvar, Mutex, MutexGuard,

@@ -16,6 +16,8 @@ use crate::iter::{CancellableIter, IntoIter, Iter, TryIter};
 use crate::queue::Queue;
 use crate::sync::{Arc, AtomicUsize, Ordering};
 
+mod batch;
+
 /// What both sides share.
 struct Shared<T> {
     queue: Queue<T>,

@@ -20,6 +20,8 @@ use crate::policy::WaitPolicy;
 use crate::ring::Ring;
 use crate::wait::{block, Until, Waker};
 
+mod batch;
+
 /// A bounded multi-producer multi-consumer queue.
 ///
 /// Values go in at the tail and come out at the head in FIFO order (per
@@ -87,18 +89,62 @@ fn pop_step<T>(result: Result<T, TryPopError>) -> ControlFlow<Option<T>, ()> {
     }
 }
 
-/// How a blocking push ended when it did not succeed.
+/// How a blocking push ended when it did not succeed. Each public push is
+/// [`Queue::push_with`] and one `map_err` through the method below that
+/// names its error type.
 enum PushFail<T> {
     Closed(T),
     /// Timed out or cancelled, whichever the caller's `Until` allows.
     Stopped(T),
 }
 
-/// How a blocking pop ended when it did not succeed.
+impl<T> PushFail<T> {
+    fn into_push_error(self) -> PushError<T> {
+        match self {
+            PushFail::Closed(v) | PushFail::Stopped(v) => PushError(v),
+        }
+    }
+
+    fn into_timeout_error(self) -> PushTimeoutError<T> {
+        match self {
+            PushFail::Closed(v) => PushTimeoutError::Closed(v),
+            PushFail::Stopped(v) => PushTimeoutError::Timeout(v),
+        }
+    }
+
+    fn into_cancel_error(self) -> PushCancelError<T> {
+        match self {
+            PushFail::Closed(v) => PushCancelError::Closed(v),
+            PushFail::Stopped(v) => PushCancelError::Cancelled(v),
+        }
+    }
+}
+
+/// How a blocking pop ended when it did not succeed (see [`PushFail`]).
 enum PopFail {
     Closed,
     /// Timed out or cancelled, whichever the caller's `Until` allows.
     Stopped,
+}
+
+impl PopFail {
+    fn into_pop_error(self) -> PopError {
+        PopError
+    }
+
+    fn into_timeout_error(self) -> PopTimeoutError {
+        match self {
+            PopFail::Closed => PopTimeoutError::Closed,
+            PopFail::Stopped => PopTimeoutError::Timeout,
+        }
+    }
+
+    fn into_cancel_error(self) -> PopCancelError {
+        match self {
+            PopFail::Closed => PopCancelError::Closed,
+            PopFail::Stopped => PopCancelError::Cancelled,
+        }
+    }
 }
 
 /// `now + timeout`, or no deadline when that overflows `Instant` (a timeout
@@ -396,17 +442,8 @@ impl<T> Queue<T> {
     /// ```
     #[inline]
     pub fn push(&self, value: T) -> Result<(), PushError<T>> {
-        match self.ring.try_push(value) {
-            Ok(()) => {
-                self.poppers.notify_one();
-                Ok(())
-            }
-            Err(TryPushError::Closed(v)) => Err(PushError(v)),
-            Err(TryPushError::Full(v)) => match self.push_slow(v, Until::FOREVER) {
-                Ok(()) => Ok(()),
-                Err(PushFail::Closed(v) | PushFail::Stopped(v)) => Err(PushError(v)),
-            },
-        }
+        self.push_with(value, Until::FOREVER)
+            .map_err(PushFail::into_push_error)
     }
 
     /// Pushes `value`, blocking while the queue is full for at most
@@ -465,15 +502,8 @@ impl<T> Queue<T> {
             deadline,
             token: None,
         };
-        match self.try_push(value) {
-            Ok(()) => Ok(()),
-            Err(TryPushError::Closed(v)) => Err(PushTimeoutError::Closed(v)),
-            Err(TryPushError::Full(v)) => match self.push_slow(v, until) {
-                Ok(()) => Ok(()),
-                Err(PushFail::Closed(v)) => Err(PushTimeoutError::Closed(v)),
-                Err(PushFail::Stopped(v)) => Err(PushTimeoutError::Timeout(v)),
-            },
-        }
+        self.push_with(value, until)
+            .map_err(PushFail::into_timeout_error)
     }
 
     /// Pushes `value`, blocking while the queue is full until `token` is
@@ -510,21 +540,26 @@ impl<T> Queue<T> {
         value: T,
         token: &CancelToken,
     ) -> Result<(), PushCancelError<T>> {
-        if token.is_cancelled() {
-            return Err(PushCancelError::Cancelled(value));
-        }
         let until = Until {
             deadline: None,
             token: Some(token),
         };
+        self.push_with(value, until)
+            .map_err(PushFail::into_cancel_error)
+    }
+
+    /// The one blocking push every public one maps its error from: a
+    /// cancelled token refuses at once; otherwise the inlined fast path
+    /// (`try_push`), and the cold slow path only when the ring is full.
+    #[inline]
+    fn push_with(&self, value: T, until: Until<'_>) -> Result<(), PushFail<T>> {
+        if until.token.is_some_and(CancelToken::is_cancelled) {
+            return Err(PushFail::Stopped(value));
+        }
         match self.try_push(value) {
             Ok(()) => Ok(()),
-            Err(TryPushError::Closed(v)) => Err(PushCancelError::Closed(v)),
-            Err(TryPushError::Full(v)) => match self.push_slow(v, until) {
-                Ok(()) => Ok(()),
-                Err(PushFail::Closed(v)) => Err(PushCancelError::Closed(v)),
-                Err(PushFail::Stopped(v)) => Err(PushCancelError::Cancelled(v)),
-            },
+            Err(TryPushError::Closed(v)) => Err(PushFail::Closed(v)),
+            Err(TryPushError::Full(v)) => self.push_slow(v, until),
         }
     }
 
@@ -610,11 +645,8 @@ impl<T> Queue<T> {
     /// ```
     #[inline]
     pub fn pop(&self) -> Result<T, PopError> {
-        match self.try_pop() {
-            Ok(v) => Ok(v),
-            Err(TryPopError::Closed) => Err(PopError),
-            Err(TryPopError::Empty) => self.pop_slow(Until::FOREVER).map_err(|_| PopError),
-        }
+        self.pop_with(Until::FOREVER)
+            .map_err(PopFail::into_pop_error)
     }
 
     /// Pops the oldest value, blocking while the queue is empty and open for
@@ -668,14 +700,7 @@ impl<T> Queue<T> {
             deadline,
             token: None,
         };
-        match self.try_pop() {
-            Ok(v) => Ok(v),
-            Err(TryPopError::Closed) => Err(PopTimeoutError::Closed),
-            Err(TryPopError::Empty) => self.pop_slow(until).map_err(|e| match e {
-                PopFail::Closed => PopTimeoutError::Closed,
-                PopFail::Stopped => PopTimeoutError::Timeout,
-            }),
-        }
+        self.pop_with(until).map_err(PopFail::into_timeout_error)
     }
 
     /// Pops the oldest value, blocking while the queue is empty and open until
@@ -700,20 +725,24 @@ impl<T> Queue<T> {
     /// assert_eq!(q.pop_cancellable(&CancelToken::new()), Ok(5));
     /// ```
     pub fn pop_cancellable(&self, token: &CancelToken) -> Result<T, PopCancelError> {
-        if token.is_cancelled() {
-            return Err(PopCancelError::Cancelled);
-        }
         let until = Until {
             deadline: None,
             token: Some(token),
         };
+        self.pop_with(until).map_err(PopFail::into_cancel_error)
+    }
+
+    /// The one blocking pop every public one maps its error from (see
+    /// [`Queue::push_with`]).
+    #[inline]
+    fn pop_with(&self, until: Until<'_>) -> Result<T, PopFail> {
+        if until.token.is_some_and(CancelToken::is_cancelled) {
+            return Err(PopFail::Stopped);
+        }
         match self.try_pop() {
             Ok(v) => Ok(v),
-            Err(TryPopError::Closed) => Err(PopCancelError::Closed),
-            Err(TryPopError::Empty) => self.pop_slow(until).map_err(|e| match e {
-                PopFail::Closed => PopCancelError::Closed,
-                PopFail::Stopped => PopCancelError::Cancelled,
-            }),
+            Err(TryPopError::Closed) => Err(PopFail::Closed),
+            Err(TryPopError::Empty) => self.pop_slow(until),
         }
     }
 

@@ -89,6 +89,8 @@ use crate::error::{TryPopError, TryPushError};
 use crate::slot::Slot;
 use crate::sync::{fence, AtomicUsize, Backoff, Ordering};
 
+mod batch;
+
 /// The ring: slots, head, tail and the bit layout of positions.
 pub(crate) struct Ring<T> {
     /// Next position to pop. Never carries the mark bit.
@@ -277,7 +279,8 @@ impl<T> Ring<T> {
     #[inline]
     fn publish(&self, tail: usize, value: T) {
         let slot = self.slot(tail);
-        // SAFETY: we won the tail CAS from `tail`, whose stamp said "empty for
+        // SAFETY: we won the tail CAS from `tail` (or one that claimed a run
+        // of slots including it, `batch.rs`), whose stamp said "empty for
         // this lap" (so the slot holds no value), and we have not stored the
         // "full" stamp yet: nobody else touches the slot.
         unsafe { slot.write(value) };

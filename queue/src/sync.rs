@@ -8,6 +8,13 @@
 //! therefore gets ringq in loom mode too and can model-check its own code with
 //! the queue inside it.
 //!
+//! Under `--cfg shuttle` (the `shuttle-tests/` crate) atomics, threads and
+//! park/unpark are [shuttle]'s, so its random and PCT schedulers control
+//! every interleaving point; `UnsafeCell` and `Arc` stay std's. Shuttle
+//! treats every atomic as `SeqCst`, so it checks schedules, not orderings:
+//! loom remains the ordering check. Its differences from std are loom's
+//! (no clock, yields for back-off) except the spin budget ([`SPIN_ROUNDS`]).
+//!
 //! The two builds differ only where loom has no equivalent, and each difference
 //! is named here:
 //!
@@ -37,12 +44,19 @@
 //!   sleeps there.
 //!
 //! [loom]: https://docs.rs/loom
+//! [shuttle]: https://docs.rs/shuttle
 
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 pub(crate) use self::std_impl::*;
 
 #[cfg(loom)]
 pub(crate) use self::loom_impl::*;
+
+#[cfg(all(shuttle, not(loom)))]
+pub(crate) use self::shuttle_impl::*;
+
+#[cfg(not(loom))]
+pub(crate) use self::cell::UnsafeCell;
 
 /// Spin rounds a blocked call makes before it parks (`WaitPolicy::Adaptive`):
 /// each round is [`SPIN_PAUSES`] spin hints, then one attempt. 64 rounds
@@ -57,24 +71,59 @@ pub(crate) use self::loom_impl::*;
 /// 64 rounds then park gave 2.4× / 1.3× idle and 1.9× / 1.6× loaded, and
 /// pingpong 2.9 M round trips/s. Zero under loom, so models reach the parking path
 /// (a loom spin is a yield that means "do not run me until another thread
-/// has moved", which would hide a missing wake-up).
-#[cfg(not(loom))]
+/// has moved", which would hide a missing wake-up). One under shuttle, so
+/// its schedules cover the spin phase without spending hundreds of
+/// scheduling points per wait; two under miri, where every spin round is
+/// interpreted (64 made the CI miri step take 36 minutes) and the parking
+/// path is what the interpreter should exercise.
+#[cfg(not(any(loom, shuttle, miri)))]
 pub(crate) const SPIN_ROUNDS: u32 = 64;
 #[cfg(loom)]
 pub(crate) const SPIN_ROUNDS: u32 = 0;
+#[cfg(all(shuttle, not(loom)))]
+pub(crate) const SPIN_ROUNDS: u32 = 1;
+#[cfg(all(miri, not(any(loom, shuttle))))]
+pub(crate) const SPIN_ROUNDS: u32 = 2;
 
 /// Whether `WaitPolicy::Spin` busy-waits. `false` under loom, where a
 /// busy-wait would only be loom yields and every policy parks instead (the
-/// module docs list this with the other loom differences).
-#[cfg(not(loom))]
+/// module docs list this with the other loom differences). `false` under
+/// shuttle too: a busy-wait there is an unbounded run of scheduling points.
+#[cfg(not(any(loom, shuttle)))]
 pub(crate) const BUSY_WAIT: bool = true;
-#[cfg(loom)]
+#[cfg(any(loom, shuttle))]
 pub(crate) const BUSY_WAIT: bool = false;
 
 /// Spin hints per spin round (see [`SPIN_ROUNDS`]).
 pub(crate) const SPIN_PAUSES: u32 = 4;
 
 #[cfg(not(loom))]
+mod cell {
+    /// `UnsafeCell` with loom's closure-based access API, so the same call
+    /// sites compile in both builds.
+    #[derive(Debug)]
+    pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+
+    impl<T> UnsafeCell<T> {
+        pub(crate) const fn new(data: T) -> UnsafeCell<T> {
+            UnsafeCell(std::cell::UnsafeCell::new(data))
+        }
+
+        /// Calls `f` with a shared raw pointer to the contents.
+        #[inline(always)]
+        pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+            f(self.0.get())
+        }
+
+        /// Calls `f` with a mutable raw pointer to the contents.
+        #[inline(always)]
+        pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+            f(self.0.get())
+        }
+    }
+}
+
+#[cfg(not(any(loom, shuttle)))]
 mod std_impl {
     pub(crate) use std::hint::spin_loop as spin_hint;
     pub(crate) use std::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
@@ -102,29 +151,6 @@ mod std_impl {
     pub(crate) fn park_timeout(deadline: Instant) {
         if let Some(left) = deadline.checked_duration_since(Instant::now()) {
             std::thread::park_timeout(left);
-        }
-    }
-
-    /// `UnsafeCell` with loom's closure-based access API, so the same call
-    /// sites compile in both builds.
-    #[derive(Debug)]
-    pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
-
-    impl<T> UnsafeCell<T> {
-        pub(crate) const fn new(data: T) -> UnsafeCell<T> {
-            UnsafeCell(std::cell::UnsafeCell::new(data))
-        }
-
-        /// Calls `f` with a shared raw pointer to the contents.
-        #[inline(always)]
-        pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
-            f(self.0.get())
-        }
-
-        /// Calls `f` with a mutable raw pointer to the contents.
-        #[inline(always)]
-        pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
-            f(self.0.get())
         }
     }
 
@@ -194,6 +220,55 @@ mod loom_impl {
         }
         pub(crate) fn snooze(&self) {
             loom::thread::yield_now();
+        }
+    }
+}
+
+/// Shuttle's primitives (`--cfg shuttle`, used by `shuttle-tests/`): its
+/// atomics, threads and park/unpark, so its schedulers control every
+/// interleaving point; `UnsafeCell` and `Arc` stay std's (shuttle checks
+/// schedules, not memory orderings: every shuttle atomic is sequentially
+/// consistent, which is why loom stays the ordering check). Like loom,
+/// shuttle has no clock: deadlines have always passed, a timed park is a
+/// yield.
+#[cfg(all(shuttle, not(loom)))]
+mod shuttle_impl {
+    pub(crate) use shuttle::hint::spin_loop as spin_hint;
+    pub(crate) use shuttle::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
+    pub(crate) use shuttle::thread::{current, park, Thread};
+    pub(crate) use std::sync::Arc;
+    use std::time::Instant;
+
+    /// Every shuttle atomic is sequentially consistent: a plain load.
+    #[inline(always)]
+    pub(crate) fn load_seqcst(a: &AtomicUsize) -> usize {
+        a.load(Ordering::SeqCst)
+    }
+
+    /// Shuttle has no clock: every deadline has passed.
+    #[inline]
+    pub(crate) fn deadline_passed(_deadline: Instant) -> bool {
+        true
+    }
+
+    /// Shuttle has no clock: a timed park is a yield.
+    pub(crate) fn park_timeout(_deadline: Instant) {
+        shuttle::thread::yield_now();
+    }
+
+    /// Back-off whose every step is a shuttle yield.
+    #[derive(Debug)]
+    pub(crate) struct Backoff;
+
+    impl Backoff {
+        pub(crate) fn new() -> Backoff {
+            Backoff
+        }
+        pub(crate) fn spin(&self) {
+            shuttle::thread::yield_now();
+        }
+        pub(crate) fn snooze(&self) {
+            shuttle::thread::yield_now();
         }
     }
 }

@@ -136,6 +136,32 @@ impl Waker {
         });
     }
 
+    /// Wakes up to `n` of the oldest parked threads, for a batch that made
+    /// `n` values (or slots) available: one lock round trip for the batch,
+    /// and one SeqCst load when nobody is parked, as `notify_one`.
+    #[inline]
+    pub(crate) fn notify_many(&self, n: usize) {
+        match n {
+            0 => {}
+            1 => self.notify_one(),
+            // SeqCst (through the shim's loom-aware load): the notifier's
+            // half of the handshake in `ring.rs`.
+            _ if load_seqcst(&self.count) != 0 => self.notify_many_slow(n),
+            _ => {}
+        }
+    }
+
+    #[cold]
+    fn notify_many_slow(&self, n: usize) {
+        self.waiters.with(|waiters| {
+            for thread in waiters.drain(..n.min(waiters.len())) {
+                // Relaxed: under the lock, see `unregister`.
+                self.count.fetch_sub(1, Ordering::Relaxed);
+                thread.unpark();
+            }
+        });
+    }
+
     /// Wakes every parked thread. Always takes the lock (see the module docs:
     /// the close handshake goes through the lock, not through `count`).
     pub(crate) fn notify_all(&self) {

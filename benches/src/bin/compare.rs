@@ -18,6 +18,11 @@
 //! The second section repeats all three with `--load N` processes burning
 //! CPU in the background (default 2, the machine's core count here).
 //!
+//! After the sections, the batch table (idle): one producer and one
+//! consumer at capacity 1024, ringq's `push_from`/`pop_into` at batch sizes
+//! 1, 8 and 64 against ringq's single `push`/`pop` and kanal's
+//! `drain_into` (`ringq_benches::batch`).
+//!
 //! ```text
 //! cargo run --release -p ringq-benches --bin compare -- [options]
 //! ```
@@ -26,6 +31,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use ringq_benches::batch;
 use ringq_benches::channels::{
     AsyncChannel, Crossbeam, Crossfire, Flume, Kanal, RingqPark, RingqQueue, RingqSpin, Std,
 };
@@ -77,6 +83,8 @@ struct Options {
     loaded_messages: u64,
     sparse: usize,
     scenarios: Vec<Scenario>,
+    /// Whether to run the batch table (`--scenario batch`, or no filter).
+    batch: bool,
     json: bool,
     svg: Option<PathBuf>,
 }
@@ -91,7 +99,8 @@ const USAGE: &str = "usage: compare [options]
   --loaded-messages N  messages per run in the loaded section (default: --messages / 5)
   --sparse N           messages per sparse-latency run, one every ~50 us (default 2000; 0: skip)
   --scenario NAME      only this throughput scenario (repeatable):
-                       seq spsc mpsc spmc mpmc pingpong uncontended
+                       seq spsc mpsc spmc mpmc pingpong uncontended, or batch (the batch
+                       push/pop table, idle only)
   --json               print JSON instead of markdown tables
   --svg FILE           also draw ringq/other per cell, one panel per section, as an SVG chart";
 
@@ -104,9 +113,11 @@ fn parse_args() -> Result<Options, String> {
         loaded_messages: 0,
         sparse: 2000,
         scenarios: Vec::new(),
+        batch: false,
         json: false,
         svg: None,
     };
+    let mut filtered = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -129,6 +140,11 @@ fn parse_args() -> Result<Options, String> {
             "--sparse" => opts.sparse = number("--sparse", value("--sparse")?)?,
             "--scenario" => {
                 let name = value("--scenario")?;
+                filtered = true;
+                if name == "batch" {
+                    opts.batch = true;
+                    continue;
+                }
                 let s = Scenario::ALL
                     .into_iter()
                     .find(|s| s.name() == name)
@@ -152,8 +168,9 @@ fn parse_args() -> Result<Options, String> {
             "--messages and --loaded-messages must be at least 16 (and 80 for 16 loaded)".into(),
         );
     }
-    if opts.scenarios.is_empty() {
+    if !filtered {
         opts.scenarios = Scenario::ALL.to_vec();
+        opts.batch = true;
     }
     Ok(opts)
 }
@@ -391,8 +408,16 @@ fn main() -> ExitCode {
     // crossfire's docs ask for this once at start (it picks its back-off
     // for the core count).
     crossfire::detect_backoff_cfg();
-    let mut sections = vec![measure(&opts, 0, opts.trials, opts.messages)];
-    if opts.load > 0 {
+    // `--scenario batch` alone: the batch table only.
+    let throughput = !opts.scenarios.is_empty();
+    let mut sections = Vec::new();
+    if throughput {
+        sections.push(measure(&opts, 0, opts.trials, opts.messages));
+    }
+    let batch = opts
+        .batch
+        .then(|| batch::measure_table(opts.trials, opts.messages));
+    if throughput && opts.load > 0 {
         sections.push(measure(
             &opts,
             opts.load,
@@ -401,10 +426,13 @@ fn main() -> ExitCode {
         ));
     }
     if opts.json {
-        print_json(&sections);
+        print_json(&sections, batch.as_ref());
     } else {
         for s in &sections {
             print_section(s);
+        }
+        if let Some(b) = &batch {
+            println!("{}", b.markdown());
         }
     }
     if let Some(path) = &opts.svg {
@@ -541,7 +569,7 @@ fn print_section(s: &Section) {
     println!();
 }
 
-fn print_json(sections: &[Section]) {
+fn print_json(sections: &[Section], batch: Option<&batch::BatchTable>) {
     let num = |x: Option<f64>| x.map_or("null".to_string(), |v| format!("{v:.4}"));
     let names = |names: &[&str]| {
         names
@@ -609,11 +637,18 @@ fn print_json(sections: &[Section]) {
             sparse.join(",")
         ));
     }
-    out.push_str("]}");
+    out.push(']');
+    if let Some(b) = batch {
+        out.push_str(&format!(",\"batch\":{}", b.json()));
+    }
+    out.push('}');
     println!("{out}");
 }
 
 fn draw_svg(path: &std::path::Path, sections: &[Section]) -> Result<(), String> {
+    if sections.is_empty() {
+        return Err("no throughput section to draw (only the batch table ran)".into());
+    }
     let panels: Vec<Panel> = sections
         .iter()
         .map(|s| Panel {

@@ -1,0 +1,427 @@
+//! Batch push and pop: several values per call, one head or tail update
+//! per run of ready slots (`ring/batch.rs`), one wake-up round per batch.
+//!
+//! The blocking forms follow the single-value ones: one private entry per
+//! side ([`Queue::pop_into_with`], [`Queue::push_from_with`]) and each
+//! public method a single `map_err`.
+
+use std::collections::VecDeque;
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
+
+use super::{deadline_after, PopFail, PushFail, Queue};
+use crate::cancel::CancelToken;
+use crate::error::{
+    PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError, PushTimeoutError,
+    TryPopError, TryPushError,
+};
+use crate::wait::{block, Until};
+
+impl<T> Queue<T> {
+    /// Moves up to `max` values that are in the queue now onto the end of
+    /// `buf`, oldest first, without blocking. Returns how many it moved.
+    ///
+    /// Ready values are claimed together (one update of the queue's head for
+    /// a run of them) and blocked pushers are woken once per batch. `max ==
+    /// 0` asks for nothing: `Ok(0)`, whatever the queue's state.
+    ///
+    /// # Errors
+    ///
+    /// [`TryPopError::Empty`] if no value is there (nothing was moved),
+    /// [`TryPopError::Closed`] if the queue is closed and drained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::{Queue, TryPopError};
+    ///
+    /// let q = Queue::new(8);
+    /// for i in 0..5 {
+    ///     q.push(i).unwrap();
+    /// }
+    /// let mut buf = Vec::new();
+    /// assert_eq!(q.try_pop_into(&mut buf, 3), Ok(3));
+    /// assert_eq!(q.try_pop_into(&mut buf, 10), Ok(2));
+    /// assert_eq!(buf, [0, 1, 2, 3, 4]);
+    /// assert_eq!(q.try_pop_into(&mut buf, 10), Err(TryPopError::Empty));
+    /// ```
+    pub fn try_pop_into(&self, buf: &mut Vec<T>, max: usize) -> Result<usize, TryPopError> {
+        if max == 0 {
+            return Ok(0);
+        }
+        let n = self.ring.try_pop_into(buf, max)?;
+        self.pushers.notify_many(n);
+        Ok(n)
+    }
+
+    /// Blocks until at least one value is there, then moves up to `max`
+    /// values that are in the queue at that point onto the end of `buf`,
+    /// oldest first. Returns how many it moved (at least 1, unless `max ==
+    /// 0`, which returns `Ok(0)` at once).
+    ///
+    /// After [`close`](Queue::close) it keeps draining: it fails only once
+    /// the queue is closed and empty.
+    ///
+    /// # Errors
+    ///
+    /// [`PopError`] if the queue is closed and drained (nothing was moved).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::Queue;
+    /// use std::thread;
+    ///
+    /// let q = Queue::new(64);
+    /// thread::scope(|s| {
+    ///     s.spawn(|| {
+    ///         for i in 0..100 {
+    ///             q.push(i).unwrap();
+    ///         }
+    ///         q.close();
+    ///     });
+    ///     let mut got = Vec::new();
+    ///     while q.pop_into(&mut got, 16).is_ok() {}
+    ///     assert_eq!(got, (0..100).collect::<Vec<_>>());
+    /// });
+    /// ```
+    pub fn pop_into(&self, buf: &mut Vec<T>, max: usize) -> Result<usize, PopError> {
+        self.pop_into_with(buf, max, Until::FOREVER)
+            .map_err(PopFail::into_pop_error)
+    }
+
+    /// [`pop_into`](Queue::pop_into), waiting at most `timeout` for the
+    /// first value.
+    ///
+    /// # Errors
+    ///
+    /// [`PopTimeoutError::Timeout`] if no value arrived in time,
+    /// [`PopTimeoutError::Closed`] if the queue is closed and drained;
+    /// nothing was moved either way.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::{PopTimeoutError, Queue};
+    /// use std::time::Duration;
+    ///
+    /// let q = Queue::<u8>::new(4);
+    /// let mut buf = Vec::new();
+    /// let waited = q.pop_into_timeout(&mut buf, 4, Duration::from_millis(1));
+    /// assert_eq!(waited, Err(PopTimeoutError::Timeout));
+    /// ```
+    pub fn pop_into_timeout(
+        &self,
+        buf: &mut Vec<T>,
+        max: usize,
+        timeout: Duration,
+    ) -> Result<usize, PopTimeoutError> {
+        self.pop_into_deadline_opt(buf, max, deadline_after(timeout))
+    }
+
+    /// [`pop_into`](Queue::pop_into), waiting until `deadline` at most for
+    /// the first value.
+    ///
+    /// # Errors
+    ///
+    /// As [`pop_into_timeout`](Queue::pop_into_timeout).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Instant;
+    ///
+    /// let q = ringq::Queue::new(4);
+    /// q.push(1).unwrap();
+    /// let mut buf = Vec::new();
+    /// assert_eq!(q.pop_into_deadline(&mut buf, 4, Instant::now()), Ok(1));
+    /// ```
+    pub fn pop_into_deadline(
+        &self,
+        buf: &mut Vec<T>,
+        max: usize,
+        deadline: Instant,
+    ) -> Result<usize, PopTimeoutError> {
+        self.pop_into_deadline_opt(buf, max, Some(deadline))
+    }
+
+    fn pop_into_deadline_opt(
+        &self,
+        buf: &mut Vec<T>,
+        max: usize,
+        deadline: Option<Instant>,
+    ) -> Result<usize, PopTimeoutError> {
+        let until = Until {
+            deadline,
+            token: None,
+        };
+        self.pop_into_with(buf, max, until)
+            .map_err(PopFail::into_timeout_error)
+    }
+
+    /// [`pop_into`](Queue::pop_into), giving up when `token` is cancelled
+    /// (Go's `ctx.Done()`).
+    ///
+    /// # Errors
+    ///
+    /// [`PopCancelError::Cancelled`] if the token fired first (nothing was
+    /// moved), [`PopCancelError::Closed`] if the queue is closed and drained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::{CancelToken, PopCancelError, Queue};
+    ///
+    /// let q = Queue::<u8>::new(4);
+    /// let token = CancelToken::new();
+    /// token.cancel();
+    /// let mut buf = Vec::new();
+    /// assert_eq!(q.pop_into_cancellable(&mut buf, 4, &token), Err(PopCancelError::Cancelled));
+    /// ```
+    pub fn pop_into_cancellable(
+        &self,
+        buf: &mut Vec<T>,
+        max: usize,
+        token: &CancelToken,
+    ) -> Result<usize, PopCancelError> {
+        let until = Until {
+            deadline: None,
+            token: Some(token),
+        };
+        self.pop_into_with(buf, max, until)
+            .map_err(PopFail::into_cancel_error)
+    }
+
+    /// The one blocking batch pop the public ones map their errors from.
+    fn pop_into_with(
+        &self,
+        buf: &mut Vec<T>,
+        max: usize,
+        until: Until<'_>,
+    ) -> Result<usize, PopFail> {
+        if max == 0 {
+            return Ok(0);
+        }
+        if until.token.is_some_and(CancelToken::is_cancelled) {
+            return Err(PopFail::Stopped);
+        }
+        match self.try_pop_into(buf, max) {
+            Ok(n) => return Ok(n),
+            Err(TryPopError::Closed) => return Err(PopFail::Closed),
+            Err(TryPopError::Empty) => {}
+        }
+        let waited = block(&self.poppers, self.policy, buf, until, |buf| {
+            match self.try_pop_into(buf, max) {
+                Ok(n) => ControlFlow::Break(Some(n)),
+                Err(TryPopError::Closed) => ControlFlow::Break(None),
+                Err(TryPopError::Empty) => ControlFlow::Continue(buf),
+            }
+        });
+        match waited {
+            Ok(Some(n)) => Ok(n),
+            Ok(None) => Err(PopFail::Closed),
+            Err(_) => Err(PopFail::Stopped),
+        }
+    }
+
+    /// Pushes values from the front of `src`, in order, as long as there is
+    /// room now, without blocking. Returns how many it pushed; the rest stay
+    /// in `src`, in order (all of them if the queue is closed: check
+    /// [`is_closed`](Queue::is_closed) to tell full from closed).
+    ///
+    /// Free slots are claimed together (one update of the queue's tail for a
+    /// run of them) and blocked poppers are woken once per batch.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::collections::VecDeque;
+    ///
+    /// let q = ringq::Queue::new(3);
+    /// let mut src: VecDeque<_> = (0..5).collect();
+    /// assert_eq!(q.try_push_from(&mut src), 3);
+    /// assert_eq!(src, [3, 4]); // no room for these
+    /// assert_eq!(q.try_push_from(&mut src), 0);
+    /// ```
+    pub fn try_push_from(&self, src: &mut VecDeque<T>) -> usize {
+        let mut pushed = 0;
+        // Runs end where the ring wraps or a slot is not free yet: go on
+        // while the ring has room.
+        while let Ok(n @ 1..) = self.ring.try_push_from(src) {
+            pushed += n;
+        }
+        self.poppers.notify_many(pushed);
+        pushed
+    }
+
+    /// Pushes every value of `src`, from the front and in order, blocking
+    /// while the queue is full. Returns once `src` is empty.
+    ///
+    /// # Errors
+    ///
+    /// [`PushError`] if the queue is (or gets) closed: the values not pushed
+    /// are still in `src`, in order. Nothing is ever dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::collections::VecDeque;
+    /// use std::thread;
+    ///
+    /// let q = ringq::Queue::new(4);
+    /// thread::scope(|s| {
+    ///     s.spawn(|| {
+    ///         let mut src: VecDeque<_> = (0..100).collect();
+    ///         q.push_from(&mut src).unwrap();
+    ///         assert!(src.is_empty());
+    ///     });
+    ///     for i in 0..100 {
+    ///         assert_eq!(q.pop(), Ok(i));
+    ///     }
+    /// });
+    /// ```
+    pub fn push_from(&self, src: &mut VecDeque<T>) -> Result<(), PushError<()>> {
+        self.push_from_with(src, Until::FOREVER)
+            .map_err(PushFail::into_push_error)
+    }
+
+    /// [`push_from`](Queue::push_from), giving up once `timeout` has passed
+    /// (what was pushed by then stays pushed).
+    ///
+    /// # Errors
+    ///
+    /// [`PushTimeoutError::Timeout`] or [`PushTimeoutError::Closed`]; the
+    /// values not pushed are still in `src`, in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::{PushTimeoutError, Queue};
+    /// use std::collections::VecDeque;
+    /// use std::time::Duration;
+    ///
+    /// let q = Queue::new(2);
+    /// let mut src: VecDeque<_> = (0..3).collect();
+    /// let r = q.push_from_timeout(&mut src, Duration::from_millis(1));
+    /// assert_eq!(r, Err(PushTimeoutError::Timeout(())));
+    /// assert_eq!(src, [2]);
+    /// ```
+    pub fn push_from_timeout(
+        &self,
+        src: &mut VecDeque<T>,
+        timeout: Duration,
+    ) -> Result<(), PushTimeoutError<()>> {
+        self.push_from_deadline_opt(src, deadline_after(timeout))
+    }
+
+    /// [`push_from`](Queue::push_from), giving up at `deadline`.
+    ///
+    /// # Errors
+    ///
+    /// As [`push_from_timeout`](Queue::push_from_timeout).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::collections::VecDeque;
+    /// use std::time::Instant;
+    ///
+    /// let q = ringq::Queue::new(4);
+    /// let mut src: VecDeque<_> = (0..3).collect();
+    /// assert_eq!(q.push_from_deadline(&mut src, Instant::now()), Ok(()));
+    /// ```
+    pub fn push_from_deadline(
+        &self,
+        src: &mut VecDeque<T>,
+        deadline: Instant,
+    ) -> Result<(), PushTimeoutError<()>> {
+        self.push_from_deadline_opt(src, Some(deadline))
+    }
+
+    fn push_from_deadline_opt(
+        &self,
+        src: &mut VecDeque<T>,
+        deadline: Option<Instant>,
+    ) -> Result<(), PushTimeoutError<()>> {
+        let until = Until {
+            deadline,
+            token: None,
+        };
+        self.push_from_with(src, until)
+            .map_err(PushFail::into_timeout_error)
+    }
+
+    /// [`push_from`](Queue::push_from), giving up when `token` is cancelled
+    /// (what was pushed by then stays pushed).
+    ///
+    /// # Errors
+    ///
+    /// [`PushCancelError::Cancelled`] or [`PushCancelError::Closed`]; the
+    /// values not pushed are still in `src`, in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq::{CancelToken, PushCancelError, Queue};
+    /// use std::collections::VecDeque;
+    ///
+    /// let q = Queue::new(4);
+    /// let token = CancelToken::new();
+    /// token.cancel();
+    /// let mut src: VecDeque<_> = (0..3).collect();
+    /// assert_eq!(q.push_from_cancellable(&mut src, &token), Err(PushCancelError::Cancelled(())));
+    /// assert_eq!(src.len(), 3);
+    /// ```
+    pub fn push_from_cancellable(
+        &self,
+        src: &mut VecDeque<T>,
+        token: &CancelToken,
+    ) -> Result<(), PushCancelError<()>> {
+        let until = Until {
+            deadline: None,
+            token: Some(token),
+        };
+        self.push_from_with(src, until)
+            .map_err(PushFail::into_cancel_error)
+    }
+
+    /// The one blocking batch push the public ones map their errors from:
+    /// push what fits, block for room, repeat until `src` is empty.
+    fn push_from_with(&self, src: &mut VecDeque<T>, until: Until<'_>) -> Result<(), PushFail<()>> {
+        loop {
+            if src.is_empty() {
+                return Ok(());
+            }
+            if until.token.is_some_and(CancelToken::is_cancelled) {
+                return Err(PushFail::Stopped(()));
+            }
+            if self.try_push_from(src) > 0 {
+                continue;
+            }
+            if self.ring.is_closed() {
+                return Err(PushFail::Closed(()));
+            }
+            // Full: wait until some room is ours (the attempt pushes at
+            // least one value), then go round to push what else fits.
+            let waited = block(
+                &self.pushers,
+                self.policy,
+                &mut *src,
+                until,
+                |src| match self.ring.try_push_from(src) {
+                    Ok(n) => {
+                        self.poppers.notify_many(n);
+                        ControlFlow::Break(Ok(()))
+                    }
+                    Err(TryPushError::Closed(())) => ControlFlow::Break(Err(())),
+                    Err(TryPushError::Full(())) => ControlFlow::Continue(src),
+                },
+            );
+            match waited {
+                Ok(Ok(())) => {}
+                Ok(Err(())) => return Err(PushFail::Closed(())),
+                Err(_) => return Err(PushFail::Stopped(())),
+            }
+        }
+    }
+}
