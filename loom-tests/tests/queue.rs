@@ -445,19 +445,21 @@ fn cancelled_waiter_passes_on_its_notification() {
     });
 }
 
-/// Model 19: the pass-on rule of model 18 with one preemption instead of
-/// two, so the suite's bound catches it. A timed call under loom reaches its
-/// stop branch on its first round (no clock: the deadline has passed).
+/// Model 19: the timed twin of model 18. A timed call under loom reaches
+/// its stop branch on its first round (no clock: the deadline has passed).
 /// Capacity 1 holds `1`. The main thread spawns a plain pusher of `3` and a
-/// popper that takes one value, then calls `push_timeout(2)` itself. If the
-/// popper's notification reaches the main thread just as it gives up, it
-/// must use the room (push `2`), or the plain pusher parks next to free room
-/// and the main thread's own pops never end. The main thread then pops
-/// what must still come: `3`, and `2` if its push got in.
+/// popper that takes one value, then calls `push_timeout(2)` itself; it
+/// then pops what must still come (`3`, and `2` if its push got in). Every
+/// value is popped, handed back or still queued; no deadlock.
 /// Bound 1: see loom-tests/README.md for executions and time.
-/// Catches: a cancelled or timed-out waiter that leaves without using a
-/// notification addressed to it (`park_phase`'s stop branch without its
-/// attempt), which model 18 at bound 1 does not.
+/// What it does not catch: the stop branch leaving without using its
+/// notification (`park_phase`, `wait.rs`). At bound 1 loom reaches that
+/// branch with a notification in 15 executions, but never with the plain
+/// pusher already parked behind the main thread, which takes a second
+/// preemption; at bound 2 the model passes loom's branch limit, and with
+/// the limit at 100,000 it did not finish in 10 minutes. Shuttle's PCT
+/// scheduler catches that mutant with this same scenario
+/// (`shuttle-tests`, `timed_out_waiter_uses_the_room_it_was_woken_for`).
 #[test]
 fn timed_out_waiter_uses_the_room_it_was_woken_for() {
     model(1, || {
@@ -520,5 +522,30 @@ fn batch_push_and_pop_in_order() {
         let mut rest = Vec::new();
         assert_eq!(q.pop_into(&mut rest, 2), Err(PopError));
         producer.join().unwrap();
+    });
+}
+
+/// Model 21: a cancel publishes what the cancelling thread did before it.
+/// One thread stores a reason (`Relaxed`) and cancels; the main thread,
+/// once it sees the token cancelled, must read that reason.
+/// Bound 3: see loom-tests/README.md for executions and time.
+/// Catches: `is_cancelled` loading the flag `Relaxed` instead of `Acquire`
+/// (`cancel.rs`), which would break `cancel()`'s documented happens-before.
+#[test]
+fn cancel_publishes_what_came_before() {
+    model(3, || {
+        let token = CancelToken::new();
+        let reason = Arc::new(AtomicUsize::new(0));
+        let canceller = {
+            let (token, reason) = (token.clone(), reason.clone());
+            thread::spawn(move || {
+                reason.store(7, Ordering::Relaxed);
+                token.cancel();
+            })
+        };
+        if token.is_cancelled() {
+            assert_eq!(reason.load(Ordering::Relaxed), 7, "cancel seen, reason not");
+        }
+        canceller.join().unwrap();
     });
 }

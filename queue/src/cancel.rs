@@ -81,6 +81,12 @@ impl CancelToken {
     /// Cancels the token and wakes every thread blocked on it or on one of its
     /// children. Idempotent.
     ///
+    /// What the cancelling thread did before `cancel()` happens before
+    /// anything a thread does after it saw the token cancelled (through
+    /// [`is_cancelled`](CancelToken::is_cancelled), a wait on the token, or
+    /// a call that returned `Cancelled`), as with a `Release` store and an
+    /// `Acquire` load: a reason written before the cancel can be read after.
+    ///
     /// # Examples
     ///
     /// ```

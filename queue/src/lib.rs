@@ -13,6 +13,11 @@
 //! * Timeouts (`*_timeout`, `*_deadline`) and [`CancelToken`]s end a blocked
 //!   call without losing or duplicating a value: a push that reports failure
 //!   did not enqueue, a pop that reports failure took nothing.
+//! * Batches: [`Queue::push_from`] pushes from the front of a `VecDeque`
+//!   and [`Queue::pop_into`] appends up to `max` values to a `Vec`, claiming
+//!   a run of ready slots with one update of the tail or head and waking
+//!   blocked threads once per batch; what a batch push could not push stays
+//!   in the caller's `VecDeque`.
 //!
 //! # Examples
 //!

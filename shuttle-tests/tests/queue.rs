@@ -36,8 +36,14 @@ fn assert_fifo_per_producer(got: &[u32]) {
 /// 4 producers × 4 consumers, with `cancel` and `close` racing them: half of
 /// each side blocks plainly, half watches the token. Every value is popped
 /// once, handed back once, or still queued; no thread hangs.
-fn four_by_four_with_close_and_cancel(capacity: usize) {
-    let q = Arc::new(Queue::new(capacity));
+///
+/// With `WaitPolicy::Park` every blocked call registers at once, which is
+/// what the races on the waiter lists need; with the default `Adaptive`
+/// policy (one spin round under shuttle) a timed or cancelled call can stop
+/// in the spin phase before it ever registers, and the spin phase gets its
+/// own schedules.
+fn four_by_four_with_close_and_cancel(capacity: usize, policy: WaitPolicy) {
+    let q = Arc::new(Queue::builder(capacity).wait(policy).build());
     let token = CancelToken::new();
     let producers: Vec<_> = (0..4u32)
         .map(|p| {
@@ -96,12 +102,16 @@ fn four_by_four_with_close_and_cancel(capacity: usize) {
 /// `notify_all` on the popper side): a plain consumer parks forever.
 #[test]
 fn four_by_four_with_close_and_cancel_capacity_1() {
-    check(20000, || four_by_four_with_close_and_cancel(1));
+    check(20000, || {
+        four_by_four_with_close_and_cancel(1, WaitPolicy::Park)
+    });
 }
 
 #[test]
 fn four_by_four_with_close_and_cancel_capacity_2() {
-    check(20000, || four_by_four_with_close_and_cancel(2));
+    check(20000, || {
+        four_by_four_with_close_and_cancel(2, WaitPolicy::Adaptive)
+    });
 }
 
 /// Two threads `force_push` (displacing the oldest value when full) while
@@ -159,7 +169,7 @@ fn force_push_races_pops_and_close_capacity_2() {
 }
 
 /// Loom model 18's scenario, which loom can only check at bound 1 in the
-/// suite: capacity 1 holds `1`; one thread blocks in `push_cancellable(2)`,
+/// suite, with the `Park` policy (see `four_by_four…`): capacity 1 holds `1`; one thread blocks in `push_cancellable(2)`,
 /// another in `push(3)`; the main thread pops, cancels, pops again. Whoever
 /// the notification went to, the room is not lost: no deadlock, and every
 /// value is popped, handed back or still queued.
@@ -170,7 +180,7 @@ fn force_push_races_pops_and_close_capacity_2() {
 #[test]
 fn cancelled_waiter_passes_on_its_notification() {
     check(50000, || {
-        let q = Arc::new(Queue::new(1));
+        let q = Arc::new(Queue::builder(1).wait(WaitPolicy::Park).build());
         q.push(1u32).unwrap();
         let token = CancelToken::new();
         let cancellable = {
@@ -198,16 +208,17 @@ fn cancelled_waiter_passes_on_its_notification() {
     });
 }
 
-/// Loom model 19's scenario, for its mutant's sake: under shuttle (no
-/// clock) a timed push reaches its stop branch on its first round, so the
-/// main thread's `push_timeout(2)` gives up right after one attempt. If the
-/// popper's notification reaches it in that window, it must use the room,
-/// or the plain pusher of `3` parks next to free room and the main thread's
-/// pops never end.
+/// Loom model 19's scenario: the main thread's `push_timeout(2)` on a full
+/// queue races a plain pusher of `3` and a popper. Under shuttle (no clock)
+/// a timed call gives up right after one attempt; with the `Park` policy
+/// that attempt comes after it registered, so the popper's notification can
+/// reach it just as it gives up. It must then use the room, or the plain
+/// pusher parks next to free room and the main thread's pops never end.
 ///
 /// Catches: a timed-out (or cancelled) waiter that leaves without using a
 /// notification addressed to it (`park_phase`'s stop branch without its
-/// attempt in `queue/src/wait.rs`).
+/// attempt in `queue/src/wait.rs`), which the loom suite misses (it needs
+/// two preemptions; see loom model 19).
 #[test]
 fn timed_out_waiter_uses_the_room_it_was_woken_for() {
     check(50000, || {
