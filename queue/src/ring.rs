@@ -279,10 +279,9 @@ impl<T> Ring<T> {
     #[inline]
     fn publish(&self, tail: usize, value: T) {
         let slot = self.slot(tail);
-        // SAFETY: we won the tail CAS from `tail` (or one that claimed a run
-        // of slots including it, `batch.rs`), whose stamp said "empty for
-        // this lap" (so the slot holds no value), and we have not stored the
-        // "full" stamp yet: nobody else touches the slot.
+        // SAFETY: we won the tail CAS from `tail` (or one claiming a run that includes it,
+        // `batch.rs`), whose stamp said "empty for this lap" (no value in the slot), and have
+        // not stored the "full" stamp yet: nobody else touches the slot.
         unsafe { slot.write(value) };
         // Release pairs with the consumer's Acquire load of the stamp in
         // `try_pop`, publishing the value written above.
@@ -302,10 +301,9 @@ impl<T> Ring<T> {
             .compare_exchange(head, self.next(head), Ordering::SeqCst, Ordering::Relaxed)
             .is_ok()
         {
-            // SAFETY: we own both sides of the slot: the consumer side by the
-            // head CAS above, the producer side by the tail CAS in
-            // `claim_push`. The stamp we Acquire-loaded there said "full", so
-            // the old value is initialized and visible to us.
+            // SAFETY: we own both sides of the slot: the consumer side by the head CAS above,
+            // the producer side by the tail CAS in `claim_push`. The stamp we Acquire-loaded
+            // there said "full", so the old value is initialized and visible to us.
             let old = unsafe { slot.replace(value) };
             // Release pairs with the next consumer's Acquire of the stamp.
             slot.stamp.store(tail + 1, Ordering::Release);
@@ -344,10 +342,9 @@ impl<T> Ring<T> {
                     Ordering::Relaxed,
                 ) {
                     Ok(_) => {
-                        // SAFETY: we won the head CAS for this slot, whose
-                        // Acquire-loaded stamp said "full": the value is
-                        // initialized, visible, and ours alone until we store
-                        // the next stamp.
+                        // SAFETY: we won the head CAS for this slot, whose Acquire-loaded
+                        // stamp said "full": the value is initialized, visible, and ours
+                        // alone until we store the next stamp.
                         let value = unsafe { slot.read() };
                         // Release pairs with the next lap's producer's Acquire
                         // load of the stamp: our read happens before its write.

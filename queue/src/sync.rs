@@ -55,6 +55,9 @@ pub(crate) use self::loom_impl::*;
 #[cfg(all(shuttle, not(loom)))]
 pub(crate) use self::shuttle_impl::*;
 
+#[cfg(any(loom, shuttle))]
+pub(crate) use self::model::*;
+
 #[cfg(not(loom))]
 pub(crate) use self::cell::UnsafeCell;
 
@@ -185,7 +188,6 @@ mod loom_impl {
     /// A spin hint is a loom yield (a spinning thread must let others move).
     pub(crate) use loom::thread::yield_now as spin_hint;
     pub(crate) use loom::thread::{current, park, Thread};
-    use std::time::Instant;
 
     pub(crate) use loom::cell::UnsafeCell;
 
@@ -194,69 +196,50 @@ mod loom_impl {
     pub(crate) fn load_seqcst(a: &AtomicUsize) -> usize {
         a.fetch_add(0, Ordering::SeqCst)
     }
-
-    /// Loom has no clock: every deadline has passed.
-    #[inline]
-    pub(crate) fn deadline_passed(_deadline: Instant) -> bool {
-        true
-    }
-
-    /// Loom has no clock: a timed park returns at once (after a yield, so the
-    /// model can schedule another thread).
-    pub(crate) fn park_timeout(_deadline: Instant) {
-        loom::thread::yield_now();
-    }
-
-    /// Back-off whose every step is a loom yield.
-    #[derive(Debug)]
-    pub(crate) struct Backoff;
-
-    impl Backoff {
-        pub(crate) fn new() -> Backoff {
-            Backoff
-        }
-        pub(crate) fn spin(&self) {
-            loom::thread::yield_now();
-        }
-        pub(crate) fn snooze(&self) {
-            loom::thread::yield_now();
-        }
-    }
 }
 
 /// Shuttle's primitives (`--cfg shuttle`, used by `shuttle-tests/`): its
 /// atomics, threads and park/unpark, so its schedulers control every
 /// interleaving point; `UnsafeCell` and `Arc` stay std's (shuttle checks
 /// schedules, not memory orderings: every shuttle atomic is sequentially
-/// consistent, which is why loom stays the ordering check). Like loom,
-/// shuttle has no clock: deadlines have always passed, a timed park is a
-/// yield.
+/// consistent, which is why loom stays the ordering check).
 #[cfg(all(shuttle, not(loom)))]
 mod shuttle_impl {
     pub(crate) use shuttle::hint::spin_loop as spin_hint;
     pub(crate) use shuttle::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
     pub(crate) use shuttle::thread::{current, park, Thread};
     pub(crate) use std::sync::Arc;
-    use std::time::Instant;
 
     /// Every shuttle atomic is sequentially consistent: a plain load.
     #[inline(always)]
     pub(crate) fn load_seqcst(a: &AtomicUsize) -> usize {
         a.load(Ordering::SeqCst)
     }
+}
 
-    /// Shuttle has no clock: every deadline has passed.
+/// What loom and shuttle share: neither has a clock, and every back-off step
+/// must hand the model's scheduler a yield.
+#[cfg(any(loom, shuttle))]
+mod model {
+    #[cfg(loom)]
+    use loom::thread::yield_now;
+    #[cfg(all(shuttle, not(loom)))]
+    use shuttle::thread::yield_now;
+    use std::time::Instant;
+
+    /// No clock: every deadline has passed.
     #[inline]
     pub(crate) fn deadline_passed(_deadline: Instant) -> bool {
         true
     }
 
-    /// Shuttle has no clock: a timed park is a yield.
+    /// No clock: a timed park returns at once, after a yield so the model
+    /// can schedule another thread.
     pub(crate) fn park_timeout(_deadline: Instant) {
-        shuttle::thread::yield_now();
+        yield_now();
     }
 
-    /// Back-off whose every step is a shuttle yield.
+    /// Back-off whose every step is a yield.
     #[derive(Debug)]
     pub(crate) struct Backoff;
 
@@ -265,10 +248,10 @@ mod shuttle_impl {
             Backoff
         }
         pub(crate) fn spin(&self) {
-            shuttle::thread::yield_now();
+            yield_now();
         }
         pub(crate) fn snooze(&self) {
-            shuttle::thread::yield_now();
+            yield_now();
         }
     }
 }

@@ -62,11 +62,9 @@ impl<T> Ring<T> {
                     let mut pos = head;
                     for _ in 0..n {
                         let slot = self.slot(pos);
-                        // SAFETY: our head CAS claimed the run `head..end`,
-                        // whose stamps we Acquire-loaded as "full" from the
-                        // same `head` (module docs): each value is
-                        // initialized, visible, and ours alone until we
-                        // store its next stamp.
+                        // SAFETY: our head CAS claimed the run `head..end`, whose stamps we
+                        // Acquire-loaded as "full" from the same `head` (module docs): each
+                        // value is initialized, visible, and ours alone until its next stamp.
                         out.push(unsafe { slot.read() });
                         // Release pairs with the next lap's producer's
                         // Acquire load of the stamp: our read happens before
