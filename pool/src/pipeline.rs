@@ -263,7 +263,7 @@ impl<E: Send + 'static> Pipeline<E> {
         I::IntoIter: Send,
         I::Item: Send + 'static,
     {
-        let (tx, rx) = bounded(capacity);
+        let (tx, rx) = stage_queue(capacity);
         let ctx = self.ctx.stage(&tx);
         self.spawn("source", move || {
             let mut items = items.into_iter();
@@ -307,7 +307,7 @@ impl<E: Send + 'static> Pipeline<E> {
         F: Fn(T) -> Result<Option<U>, E> + Send + Sync + 'static,
     {
         assert_workers(workers);
-        let (tx, rx) = bounded(capacity);
+        let (tx, rx) = stage_queue(capacity);
         let ctx = self.ctx.stage(&tx);
         self.workers("stage", workers, input, ctx, move |ctx, value| {
             match ctx.call(|| f(value)) {
@@ -352,7 +352,7 @@ impl<E: Send + 'static> Pipeline<E> {
         assert_workers(workers);
         let permits = Semaphore::new(window);
         // Never full: every value in it holds one of the `window` permits.
-        let (gated_tx, gated_rx) = bounded::<(T, Permit)>(window);
+        let (gated_tx, gated_rx) = stage_queue::<(T, Permit)>(window);
         let gate = self.ctx.stage(&gated_tx);
         self.spawn("unordered-gate", move || {
             while let Some(permit) = permits.acquire_cancellable(&gate.stop) {
@@ -364,7 +364,7 @@ impl<E: Send + 'static> Pipeline<E> {
                 }
             }
         });
-        let (tx, rx) = bounded(window);
+        let (tx, rx) = stage_queue(window);
         let ctx = self.ctx.stage(&tx);
         self.workers(
             "unordered",
@@ -488,7 +488,7 @@ impl<E: Send + 'static> Pipeline<E> {
         inputs: Vec<Consumer<T>>,
         capacity: usize,
     ) -> Consumer<T> {
-        let (tx, rx) = bounded(capacity);
+        let (tx, rx) = stage_queue(capacity);
         let ctx = self.ctx.stage(&tx);
         for (i, input) in inputs.into_iter().enumerate() {
             let (ctx, tx) = (ctx.clone(), tx.clone());
@@ -577,4 +577,16 @@ impl<E> fmt::Debug for Pipeline<E> {
             .field("cancelled", &self.ctx.token.is_cancelled())
             .finish()
     }
+}
+
+/// A stage's output queue. Capacity 0 would make a rendezvous queue, which
+/// the stages do not support yet (the window of `map_unordered` counts
+/// values in its queue), so it stays the error it was.
+#[track_caller]
+fn stage_queue<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
+    assert!(
+        capacity > 0,
+        "ringq_pool::pipeline: queue capacity must be at least 1"
+    );
+    bounded(capacity)
 }

@@ -960,6 +960,14 @@ impl Builder {
                 "a pool needs at least one worker",
             ));
         }
+        if self.capacity == 0 {
+            // A rendezvous queue (ringq's capacity 0) is not a pool backend
+            // yet: submitting would need an idle worker to hand each job to.
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a pool's queue capacity must be at least 1",
+            ));
+        }
         let queue = (self.backend)(self.capacity)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let shared = Arc::new(Shared {

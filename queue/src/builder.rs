@@ -49,7 +49,7 @@ impl<T> Builder<T> {
     ///
     /// # Panics
     ///
-    /// As [`Queue::new`]: if the capacity is 0, above
+    /// As [`Queue::new`]: if the capacity is above
     /// [`MAX_CAPACITY`](crate::MAX_CAPACITY), or cannot be allocated.
     ///
     /// # Examples
@@ -72,7 +72,8 @@ impl<T> Builder<T> {
     /// # Examples
     ///
     /// ```
-    /// assert!(ringq::Queue::<u8>::builder(0).try_build().is_err());
+    /// assert!(ringq::Queue::<u8>::builder(ringq::MAX_CAPACITY + 1).try_build().is_err());
+    /// assert!(ringq::Queue::<u8>::builder(0).try_build().is_ok()); // a rendezvous
     /// ```
     pub fn try_build(self) -> Result<Queue<T>, CapacityError> {
         Queue::try_with(self.capacity, 0, self.policy)

@@ -26,18 +26,17 @@ pub const MAX_CAPACITY: usize = usize::MAX >> 4;
 
 /// A queue could not be created with the requested capacity.
 ///
-/// Its `Display` says why: zero, above [`MAX_CAPACITY`], or an allocation
-/// that failed.
+/// Its `Display` says why: above [`MAX_CAPACITY`], or an allocation that
+/// failed. (Capacity 0 is not an error: it makes a rendezvous queue.)
 ///
 /// # Examples
 ///
 /// ```
 /// use ringq::Queue;
 ///
-/// let err = Queue::<u8>::try_new(0).unwrap_err();
-/// assert_eq!(err.to_string(), "queue capacity must be at least 1");
-/// assert_eq!(err.requested(), 0);
-/// assert!(Queue::<u8>::try_new(usize::MAX).is_err());
+/// let err = Queue::<u8>::try_new(usize::MAX).unwrap_err();
+/// assert!(err.to_string().contains("exceeds the maximum"));
+/// assert_eq!(err.requested(), usize::MAX);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CapacityError {
@@ -47,19 +46,11 @@ pub struct CapacityError {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum CapacityErrorKind {
-    Zero,
     TooLarge,
     Alloc,
 }
 
 impl CapacityError {
-    pub(crate) fn zero() -> CapacityError {
-        CapacityError {
-            requested: 0,
-            kind: CapacityErrorKind::Zero,
-        }
-    }
-
     pub(crate) fn too_large(requested: usize) -> CapacityError {
         CapacityError {
             requested,
@@ -90,7 +81,6 @@ impl CapacityError {
 impl fmt::Display for CapacityError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
-            CapacityErrorKind::Zero => f.write_str("queue capacity must be at least 1"),
             CapacityErrorKind::TooLarge => write!(
                 f,
                 "queue capacity {} exceeds the maximum of {}",

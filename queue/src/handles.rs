@@ -38,7 +38,7 @@ struct Shared<T> {
 ///
 /// # Panics
 ///
-/// Like [`Queue::new`]: if `capacity` is 0, too large, or cannot be
+/// Like [`Queue::new`]: if `capacity` is too large or cannot be
 /// allocated. [`try_bounded`] returns an error instead.
 ///
 /// # Examples
@@ -69,13 +69,14 @@ pub fn bounded<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
 ///
 /// # Errors
 ///
-/// [`CapacityError`] if `capacity` is 0, above
-/// [`MAX_CAPACITY`](crate::MAX_CAPACITY), or cannot be allocated.
+/// [`CapacityError`] if `capacity` is above
+/// [`MAX_CAPACITY`](crate::MAX_CAPACITY) or cannot be allocated. Capacity 0
+/// makes a rendezvous queue (see [`Queue::new`]).
 ///
 /// # Examples
 ///
 /// ```
-/// assert!(ringq::try_bounded::<u8>(0).is_err());
+/// assert!(ringq::try_bounded::<u8>(ringq::MAX_CAPACITY + 1).is_err());
 /// let (tx, rx) = ringq::try_bounded(1).unwrap();
 /// tx.push(1).unwrap();
 /// assert_eq!(rx.pop(), Ok(1));
@@ -173,6 +174,11 @@ pub struct Producer<T> {
 }
 
 impl<T> Producer<T> {
+    /// The queue behind the handle (for `Select`).
+    pub(crate) fn queue(&self) -> &Queue<T> {
+        &self.shared.queue
+    }
+
     /// See [`Queue::push`].
     ///
     /// # Errors
@@ -425,6 +431,11 @@ pub struct Consumer<T> {
 }
 
 impl<T> Consumer<T> {
+    /// The queue behind the handle (for `Select`).
+    pub(crate) fn queue(&self) -> &Queue<T> {
+        &self.shared.queue
+    }
+
     /// See [`Queue::pop`].
     ///
     /// # Errors

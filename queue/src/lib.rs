@@ -90,7 +90,9 @@ mod iter;
 mod on_close;
 mod policy;
 mod queue;
+mod rendezvous;
 mod ring;
+mod select;
 mod slot;
 mod spin_lock;
 mod sync;
@@ -107,6 +109,15 @@ pub use crate::handles::{bounded, try_bounded, Consumer, Producer};
 pub use crate::iter::{CancellableIter, IntoIter, Iter, TryIter};
 pub use crate::policy::WaitPolicy;
 pub use crate::queue::Queue;
+pub use crate::select::{PopSide, PushSide, Select};
+
+/// What `select!` expands to; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::select::{
+        run_select, ArmRef, Limits, Outcome, PopArm, PopSide, PushArm, PushSide,
+    };
+}
 
 #[cfg(test)]
 mod tests;

@@ -17,6 +17,7 @@ use crate::error::{
 use crate::iter::{CancellableIter, Iter, TryIter};
 use crate::on_close::OnClose;
 use crate::policy::WaitPolicy;
+use crate::rendezvous::Zero;
 use crate::ring::Ring;
 use crate::wait::{block, Until, Waker};
 
@@ -59,15 +60,26 @@ mod batch;
 /// assert_eq!(sum, 5050);
 /// ```
 pub struct Queue<T> {
-    ring: Ring<T>,
-    /// Threads parked in a push, waiting for room.
+    flavor: Flavor<T>,
+    /// Threads parked in a push, waiting for room; and threads in a
+    /// [`Select`](crate::Select) with a push arm on this queue.
     pushers: CachePadded<Waker>,
-    /// Threads parked in a pop, waiting for a value.
+    /// Threads parked in a pop, waiting for a value; and threads in a
+    /// `Select` with a pop arm on this queue.
     poppers: CachePadded<Waker>,
     /// Tokens to cancel when the queue closes.
     on_close: OnClose,
     /// How blocked calls wait.
     policy: WaitPolicy,
+}
+
+/// Where the values are: a ring of `capacity` slots, or no slots at all
+/// (capacity 0, a rendezvous: `rendezvous.rs`). The ring's blocked calls
+/// park in the queue's `Waker`s; a rendezvous's in its own lists, where a
+/// partner can commit them.
+enum Flavor<T> {
+    Ring(Ring<T>),
+    Zero(Zero<T>),
 }
 
 /// Maps an `attempt` result to the blocking loop's control flow.
@@ -156,6 +168,35 @@ fn deadline_after(timeout: Duration) -> Option<Instant> {
 impl<T> Queue<T> {
     /// Creates a queue that holds up to `capacity` values.
     ///
+    /// # Capacity 0: a rendezvous
+    ///
+    /// `Queue::new(0)` holds nothing (Go's unbuffered `make(chan T)`, std's
+    /// `sync_channel(0)`): a `push` completes only when a popper has taken
+    /// its value, and a `pop` only when a pusher hands it one. So
+    /// `try_push` succeeds only while some thread is blocked in a pop (and
+    /// gives `Full(value)` otherwise), `try_pop` only while some thread is
+    /// blocked in a push, and `force_push` hands the value to a blocked
+    /// popper or gives it back as `Ok(Some(value))` (the new value is the
+    /// one displaced). A timed, cancelled or closed push hands its value
+    /// back and no popper ever received it; one that returns `Ok` was
+    /// received by exactly one popper. `capacity()` and `len()` are 0,
+    /// `is_empty()` and `is_full()` both `true`. Blocked calls on a
+    /// rendezvous queue always park (the [`WaitPolicy`] does not apply),
+    /// and a blocked [`select!`](crate::select) arm counts as a blocked
+    /// pusher or popper.
+    ///
+    /// ```
+    /// use ringq::{Queue, TryPushError};
+    /// use std::thread;
+    ///
+    /// let q = Queue::new(0);
+    /// assert_eq!(q.try_push(1), Err(TryPushError::Full(1))); // nobody waits
+    /// thread::scope(|s| {
+    ///     s.spawn(|| q.push(2).unwrap()); // returns once the pop below took 2
+    ///     assert_eq!(q.pop(), Ok(2));
+    /// });
+    /// ```
+    ///
     /// # Memory
     ///
     /// All slots are allocated and stamped here, none later. A slot is a
@@ -169,8 +210,8 @@ impl<T> Queue<T> {
     ///
     /// # Panics
     ///
-    /// If `capacity` is 0, above [`MAX_CAPACITY`](crate::MAX_CAPACITY), or
-    /// its slots cannot be allocated. Use [`Queue::try_new`] to get an error
+    /// If `capacity` is above [`MAX_CAPACITY`](crate::MAX_CAPACITY) or its
+    /// slots cannot be allocated. Use [`Queue::try_new`] to get an error
     /// instead.
     ///
     /// # Examples
@@ -192,9 +233,10 @@ impl<T> Queue<T> {
     ///
     /// # Errors
     ///
-    /// [`CapacityError`] if `capacity` is 0, above
-    /// [`MAX_CAPACITY`](crate::MAX_CAPACITY), or its slots cannot be
-    /// allocated. Never aborts on allocation failure.
+    /// [`CapacityError`] if `capacity` is above
+    /// [`MAX_CAPACITY`](crate::MAX_CAPACITY) or its slots cannot be
+    /// allocated. Never aborts on allocation failure. Capacity 0 is a
+    /// rendezvous queue ([`Queue::new`]).
     ///
     /// # Examples
     ///
@@ -202,7 +244,7 @@ impl<T> Queue<T> {
     /// use ringq::Queue;
     ///
     /// assert!(Queue::<u8>::try_new(1).is_ok());
-    /// assert!(Queue::<u8>::try_new(0).is_err());
+    /// assert!(Queue::<u8>::try_new(0).is_ok()); // a rendezvous
     /// assert!(Queue::<u8>::try_new(ringq::MAX_CAPACITY + 1).is_err());
     /// ```
     pub fn try_new(capacity: usize) -> Result<Queue<T>, CapacityError> {
@@ -233,8 +275,12 @@ impl<T> Queue<T> {
         laps_before_wrap: usize,
         policy: WaitPolicy,
     ) -> Result<Queue<T>, CapacityError> {
+        let flavor = match capacity {
+            0 => Flavor::Zero(Zero::new()),
+            _ => Flavor::Ring(Ring::try_new(capacity, laps_before_wrap)?),
+        };
         Ok(Queue {
-            ring: Ring::try_new(capacity, laps_before_wrap)?,
+            flavor,
             pushers: CachePadded::new(Waker::new()),
             poppers: CachePadded::new(Waker::new()),
             on_close: OnClose::new(),
@@ -268,7 +314,33 @@ impl<T> Queue<T> {
     /// ```
     #[inline]
     pub fn capacity(&self) -> usize {
-        self.ring.capacity()
+        match &self.flavor {
+            Flavor::Ring(ring) => ring.capacity(),
+            Flavor::Zero(_) => 0,
+        }
+    }
+
+    /// The ring, unless this is a rendezvous queue.
+    #[inline]
+    pub(crate) fn ring(&self) -> Option<&Ring<T>> {
+        match &self.flavor {
+            Flavor::Ring(ring) => Some(ring),
+            Flavor::Zero(_) => None,
+        }
+    }
+
+    /// The rendezvous state, if this is a capacity-0 queue.
+    #[inline]
+    pub(crate) fn zero(&self) -> Option<&Zero<T>> {
+        match &self.flavor {
+            Flavor::Ring(_) => None,
+            Flavor::Zero(zero) => Some(zero),
+        }
+    }
+
+    /// The waiter list of threads waiting to push (`pushers`) or to pop.
+    pub(crate) fn wakers(&self) -> (&Waker, &Waker) {
+        (&self.pushers, &self.poppers)
     }
 
     /// The number of values in the queue.
@@ -285,7 +357,7 @@ impl<T> Queue<T> {
     /// assert_eq!(q.len(), 2);
     /// ```
     pub fn len(&self) -> usize {
-        self.ring.len()
+        self.ring().map_or(0, Ring::len)
     }
 
     /// Whether the queue holds no values (racy, like [`Queue::len`]).
@@ -327,7 +399,10 @@ impl<T> Queue<T> {
     /// assert!(q.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.ring.is_closed()
+        match &self.flavor {
+            Flavor::Ring(ring) => ring.is_closed(),
+            Flavor::Zero(zero) => zero.is_closed(),
+        }
     }
 
     /// Closes the queue: from now on every push fails and hands its value
@@ -349,7 +424,11 @@ impl<T> Queue<T> {
     /// assert_eq!(q.pop(), Err(PopError));
     /// ```
     pub fn close(&self) -> bool {
-        if !self.ring.close() {
+        let closed_now = match &self.flavor {
+            Flavor::Ring(ring) => ring.close(),
+            Flavor::Zero(zero) => zero.close(),
+        };
+        if !closed_now {
             return false;
         }
         self.pushers.notify_all();
@@ -414,9 +493,17 @@ impl<T> Queue<T> {
     /// ```
     #[inline]
     pub fn try_push(&self, value: T) -> Result<(), TryPushError<T>> {
-        self.ring.try_push(value)?;
-        self.poppers.notify_one();
-        Ok(())
+        match &self.flavor {
+            Flavor::Ring(ring) => {
+                ring.try_push(value)?;
+                self.poppers.notify_one();
+                Ok(())
+            }
+            Flavor::Zero(zero) => zero.try_push(value).map_err(|(closed, v)| match closed {
+                true => TryPushError::Closed(v),
+                false => TryPushError::Full(v),
+            }),
+        }
     }
 
     /// Pushes `value`, blocking while the queue is full.
@@ -563,12 +650,24 @@ impl<T> Queue<T> {
         }
     }
 
+    /// A blocking push within `until`, for `select!`: `Err` with the value
+    /// when closed or stopped.
+    pub(crate) fn push_within(&self, value: T, until: Until<'_>) -> Result<(), T> {
+        self.push_with(value, until).map_err(|e| match e {
+            PushFail::Closed(v) | PushFail::Stopped(v) => v,
+        })
+    }
+
     /// The blocking part of every push: `value` did not fit on the first try.
     #[cold]
     fn push_slow(&self, value: T, until: Until<'_>) -> Result<(), PushFail<T>> {
-        match block(&self.pushers, self.policy, value, until, |v| {
-            push_step(self.try_push(v))
-        }) {
+        let waited = match &self.flavor {
+            Flavor::Ring(_) => block(&self.pushers, self.policy, value, until, |v| {
+                push_step(self.try_push(v))
+            }),
+            Flavor::Zero(zero) => zero.push(value, until, &self.poppers),
+        };
+        match waited {
             Ok(Ok(())) => Ok(()),
             Ok(Err(v)) => Err(PushFail::Closed(v)),
             Err((_, v)) => Err(PushFail::Stopped(v)),
@@ -593,7 +692,11 @@ impl<T> Queue<T> {
     /// assert_eq!(q.pop(), Ok(3));
     /// ```
     pub fn force_push(&self, value: T) -> Result<Option<T>, PushError<T>> {
-        let displaced = self.ring.force_push(value).map_err(PushError)?;
+        let ring = match &self.flavor {
+            Flavor::Ring(ring) => ring,
+            Flavor::Zero(zero) => return zero.force_push(value).map_err(PushError),
+        };
+        let displaced = ring.force_push(value).map_err(PushError)?;
         // A value went in either way; wake a popper if one is parked.
         self.poppers.notify_one();
         Ok(displaced)
@@ -618,9 +721,17 @@ impl<T> Queue<T> {
     /// ```
     #[inline]
     pub fn try_pop(&self) -> Result<T, TryPopError> {
-        let value = self.ring.try_pop()?;
-        self.pushers.notify_one();
-        Ok(value)
+        match &self.flavor {
+            Flavor::Ring(ring) => {
+                let value = ring.try_pop()?;
+                self.pushers.notify_one();
+                Ok(value)
+            }
+            Flavor::Zero(zero) => zero.try_pop().map_err(|closed| match closed {
+                true => TryPopError::Closed,
+                false => TryPopError::Empty,
+            }),
+        }
     }
 
     /// Pops the oldest value, blocking while the queue is empty and open.
@@ -749,12 +860,17 @@ impl<T> Queue<T> {
     /// The blocking part of every pop: the queue was empty on the first try.
     #[cold]
     fn pop_slow(&self, until: Until<'_>) -> Result<T, PopFail> {
-        match block(&self.poppers, self.policy, (), until, |()| {
-            pop_step(self.try_pop())
-        }) {
+        let waited = match &self.flavor {
+            Flavor::Ring(_) => block(&self.poppers, self.policy, (), until, |()| {
+                pop_step(self.try_pop())
+            })
+            .map_err(|(stop, ())| stop),
+            Flavor::Zero(zero) => zero.pop(until, &self.pushers),
+        };
+        match waited {
             Ok(Some(v)) => Ok(v),
             Ok(None) => Err(PopFail::Closed),
-            Err((_, ())) => Err(PopFail::Stopped),
+            Err(_) => Err(PopFail::Stopped),
         }
     }
 

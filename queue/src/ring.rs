@@ -119,9 +119,8 @@ impl<T> Ring<T> {
     /// A ring of `cap` slots whose counters start `laps_before_wrap` laps below
     /// the point where the lap field wraps round `usize` (0: start at 0).
     pub(crate) fn try_new(cap: usize, laps_before_wrap: usize) -> Result<Ring<T>, CapacityError> {
-        if cap == 0 {
-            return Err(CapacityError::zero());
-        }
+        // Capacity 0 is the rendezvous flavor (`rendezvous.rs`), never a ring.
+        debug_assert!(cap > 0);
         if cap > MAX_CAPACITY {
             return Err(CapacityError::too_large(cap));
         }

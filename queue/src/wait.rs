@@ -47,6 +47,8 @@
 //!   attempt is passed on to the next waiter (see [`park_phase`]).
 //! * Cancellation: see `CancelToken::watch`.
 
+pub(crate) mod context;
+
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
 use std::time::Instant;
@@ -81,7 +83,7 @@ impl Waker {
 
     /// Adds `thread` to the list. The caller must re-check the queue after
     /// this returns and before parking.
-    fn register(&self, thread: &Thread) {
+    pub(crate) fn register(&self, thread: &Thread) {
         self.waiters.with(|waiters| {
             waiters.push_back(thread.clone());
             // SeqCst: the waiter's half of the handshake in `ring.rs`; it must
@@ -92,7 +94,7 @@ impl Waker {
 
     /// Removes `thread` from the list. Returns `false` if it was no longer
     /// there, i.e. a notifier took it out: a notification was addressed to it.
-    fn unregister(&self, thread: &Thread) -> bool {
+    pub(crate) fn unregister(&self, thread: &Thread) -> bool {
         let id = thread.id();
         self.waiters
             .with(|waiters| match waiters.iter().position(|t| t.id() == id) {
@@ -109,7 +111,7 @@ impl Waker {
 
     /// Whether `thread` is still on the list: `false` once a notifier took
     /// it off (a notification was addressed to it).
-    fn is_registered(&self, thread: &Thread) -> bool {
+    pub(crate) fn is_registered(&self, thread: &Thread) -> bool {
         let id = thread.id();
         self.waiters
             .with(|waiters| waiters.iter().any(|t| t.id() == id))
@@ -205,7 +207,7 @@ impl Until<'_> {
     };
 
     #[inline]
-    fn stop(&self) -> Option<Stop> {
+    pub(crate) fn stop(&self) -> Option<Stop> {
         if self.token.is_some_and(CancelToken::is_cancelled) {
             return Some(Stop::Cancelled);
         }

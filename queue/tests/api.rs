@@ -31,11 +31,10 @@ assert_impl_all!(PopError: Error, Copy, Eq);
 struct Opaque;
 
 #[test]
-fn capacity_zero_is_an_error() {
-    let err = Queue::<u8>::try_new(0).unwrap_err();
-    assert_eq!(err.requested(), 0);
-    assert_eq!(err.to_string(), "queue capacity must be at least 1");
-    assert!(ringq::try_bounded::<u8>(0).is_err());
+fn capacity_zero_is_a_rendezvous_not_an_error() {
+    // (Until 2026-11-30 this was a `CapacityError`; see tests/rendezvous.rs.)
+    assert_eq!(Queue::<u8>::try_new(0).map(|q| q.capacity()), Ok(0));
+    assert!(ringq::try_bounded::<u8>(0).is_ok());
 }
 
 #[test]
@@ -67,9 +66,9 @@ fn unallocatable_capacity_is_an_error_not_an_abort() {
 }
 
 #[test]
-#[should_panic(expected = "ringq::Queue::new: queue capacity must be at least 1")]
-fn new_panics_on_zero() {
-    let _ = Queue::<u8>::new(0);
+#[should_panic(expected = "ringq::Queue::new: queue capacity")]
+fn new_panics_on_too_large() {
+    let _ = Queue::<u8>::new(MAX_CAPACITY + 1);
 }
 
 #[test]

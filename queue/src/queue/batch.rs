@@ -49,7 +49,10 @@ impl<T> Queue<T> {
         if max == 0 {
             return Ok(0);
         }
-        let n = self.ring.try_pop_into(buf, max)?;
+        let Some(ring) = self.ring() else {
+            return self.zero_try_pop_into(buf, max);
+        };
+        let n = ring.try_pop_into(buf, max)?;
         self.pushers.notify_many(n);
         Ok(n)
     }
@@ -210,6 +213,12 @@ impl<T> Queue<T> {
             Err(TryPopError::Closed) => return Err(PopFail::Closed),
             Err(TryPopError::Empty) => {}
         }
+        if self.ring().is_none() {
+            // A rendezvous: one blocking pop, then whatever pushers wait.
+            let first = self.pop_with(until)?;
+            buf.push(first);
+            return Ok(1 + self.zero_try_pop_into(buf, max - 1).unwrap_or(0));
+        }
         let waited = block(&self.poppers, self.policy, buf, until, |buf| {
             match self.try_pop_into(buf, max) {
                 Ok(n) => ControlFlow::Break(Some(n)),
@@ -244,10 +253,22 @@ impl<T> Queue<T> {
     /// assert_eq!(q.try_push_from(&mut src), 0);
     /// ```
     pub fn try_push_from(&self, src: &mut VecDeque<T>) -> usize {
+        let Some(ring) = self.ring() else {
+            // A rendezvous: one value per waiting popper.
+            let mut pushed = 0;
+            while let Some(v) = src.pop_front() {
+                if let Err(e) = self.try_push(v) {
+                    src.push_front(e.into_inner());
+                    break;
+                }
+                pushed += 1;
+            }
+            return pushed;
+        };
         let mut pushed = 0;
         // Runs end where the ring wraps or a slot is not free yet: go on
         // while the ring has room.
-        while let Ok(n @ 1..) = self.ring.try_push_from(src) {
+        while let Ok(n @ 1..) = ring.try_push_from(src) {
             pushed += n;
         }
         self.poppers.notify_many(pushed);
@@ -398,7 +419,22 @@ impl<T> Queue<T> {
             if self.try_push_from(src) > 0 {
                 continue;
             }
-            if self.ring.is_closed() {
+            let Some(ring) = self.ring() else {
+                // A rendezvous: push the front value blocking, then go round.
+                let front = src.pop_front().expect("src is not empty");
+                match self.push_with(front, until) {
+                    Ok(()) => continue,
+                    Err(PushFail::Closed(v)) => {
+                        src.push_front(v);
+                        return Err(PushFail::Closed(()));
+                    }
+                    Err(PushFail::Stopped(v)) => {
+                        src.push_front(v);
+                        return Err(PushFail::Stopped(()));
+                    }
+                }
+            };
+            if ring.is_closed() {
                 return Err(PushFail::Closed(()));
             }
             // Full: wait until some room is ours (the attempt pushes at
@@ -408,7 +444,7 @@ impl<T> Queue<T> {
                 self.policy,
                 &mut *src,
                 until,
-                |src| match self.ring.try_push_from(src) {
+                |src| match ring.try_push_from(src) {
                     Ok(n) => {
                         self.poppers.notify_many(n);
                         ControlFlow::Break(Ok(()))
@@ -423,5 +459,19 @@ impl<T> Queue<T> {
                 Err(_) => return Err(PushFail::Stopped(())),
             }
         }
+    }
+
+    /// `try_pop_into` on a rendezvous: one value per waiting pusher.
+    fn zero_try_pop_into(&self, buf: &mut Vec<T>, max: usize) -> Result<usize, TryPopError> {
+        let mut n = 0;
+        while n < max {
+            match self.try_pop() {
+                Ok(v) => buf.push(v),
+                Err(e) if n == 0 => return Err(e),
+                Err(_) => break,
+            }
+            n += 1;
+        }
+        Ok(n)
     }
 }
