@@ -1,6 +1,9 @@
 //! One `Queue`, one thread, a sequence of operations chosen by the input,
 //! checked step by step against a `VecDeque` model: the value or error kind
-//! each call returns, and the value handed back.
+//! each call returns, and the value handed back. Capacities 0 (a
+//! rendezvous: with one thread no partner ever waits, so every push is
+//! refused with its value and every pop finds nothing until the close) to
+//! 16.
 #![no_main]
 
 use std::collections::VecDeque;
@@ -32,7 +35,7 @@ fn check(step: usize, q: &Queue<V>, m: &Model) {
 
 fuzz_target!(|data: &[u8]| {
     let mut input = Input::new(data);
-    let cap = input.between(1, 16);
+    let cap = input.between(0, 16);
     let q: Queue<V> = Queue::new(cap);
     let mut m = Model { cap, ..Model::default() };
     let cancelled = CancelToken::new();
@@ -69,9 +72,14 @@ fuzz_target!(|data: &[u8]| {
             2 => match q.force_push(Box::new(v)) {
                 Ok(displaced) => {
                     assert!(!m.closed, "step {step}: force_push ok when closed");
-                    let want = if full { m.items.pop_front() } else { None };
-                    assert_eq!(displaced.map(|b| *b), want, "step {step}: displaced; {m:?}");
-                    m.items.push_back(v);
+                    if cap == 0 {
+                        // No popper waits: the new value is the one displaced.
+                        assert_eq!(displaced.map(|b| *b), Some(v), "step {step}: rendezvous");
+                    } else {
+                        let want = if full { m.items.pop_front() } else { None };
+                        assert_eq!(displaced.map(|b| *b), want, "step {step}: displaced; {m:?}");
+                        m.items.push_back(v);
+                    }
                 }
                 Err(PushError(b)) => assert!(m.closed && *b == v, "step {step}: {m:?}"),
             },

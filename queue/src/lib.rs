@@ -18,6 +18,11 @@
 //!   a run of ready slots with one update of the tail or head and waking
 //!   blocked threads once per batch; what a batch push could not push stays
 //!   in the caller's `VecDeque`.
+//! * Capacity 0 is a rendezvous (Go's unbuffered `make(chan T)`): a push
+//!   completes only when a popper takes its value ([`Queue::new`]).
+//! * [`select!`] completes exactly one of several pops and pushes over
+//!   queues of different item types, with `cancel` and `default` arms (Go's
+//!   `select`); [`Select`] is its readiness-only building block.
 //!
 //! # Examples
 //!
@@ -73,7 +78,8 @@
 //!
 //! | misuse | what happens |
 //! |---|---|
-//! | capacity 0 or above [`MAX_CAPACITY`], or unallocatable | `try_new`/`try_bounded`: [`CapacityError`]; `new`/`bounded`: a panic saying which |
+//! | capacity above [`MAX_CAPACITY`], or unallocatable (0 is a rendezvous) | `try_new`/`try_bounded`: [`CapacityError`]; `new`/`bounded`: a panic saying which |
+//! | [`Select::ready`] with no arms | a panic (it would block forever) |
 //! | push after close | `Err` with the value handed back |
 //! | pop after close and drain | `Err(Closed)`, every time |
 //! | `close` twice, `cancel` twice | no effect (`close` returns `false`) |

@@ -14,8 +14,8 @@ use crate::handles::{Consumer, Producer};
 use crate::queue::Queue;
 use crate::wait::{Stop, Until};
 
-pub use self::arm::{PopArm, PushArm};
 use self::arm::WatchArm;
+pub use self::arm::{PopArm, PushArm};
 use self::engine::{random_start, run, Arm};
 
 mod sealed {

@@ -27,7 +27,10 @@ fn capacity_zero_is_a_rendezvous_not_an_error() {
     let (tx, rx) = bounded::<u8>(0);
     assert_eq!((tx.capacity(), rx.capacity()), (0, 0));
     assert!(try_bounded::<u8>(0).is_ok());
-    assert!(Queue::<u8>::builder(0).wait(WaitPolicy::Park).try_build().is_ok());
+    assert!(Queue::<u8>::builder(0)
+        .wait(WaitPolicy::Park)
+        .try_build()
+        .is_ok());
 }
 
 #[test]
@@ -100,7 +103,10 @@ fn timeouts_hand_the_value_back_and_nobody_receives_it() {
         q.push_timeout(1, Duration::from_millis(5)),
         Err(PushTimeoutError::Timeout(1))
     );
-    assert_eq!(q.pop_timeout(Duration::from_millis(5)), Err(PopTimeoutError::Timeout));
+    assert_eq!(
+        q.pop_timeout(Duration::from_millis(5)),
+        Err(PopTimeoutError::Timeout)
+    );
     assert_eq!(q.try_pop(), Err(TryPopError::Empty));
     // A timed push that meets a popper succeeds.
     thread::scope(|s| {
@@ -123,7 +129,10 @@ fn cancellation_ends_a_blocked_push_or_pop_exactly() {
         let popper = s.spawn(|| q.pop_cancellable(&popper_token));
         let_it_park();
         popper_token.cancel();
-        assert_eq!(popper.join().unwrap(), Err::<i32, _>(PopCancelError::Cancelled));
+        assert_eq!(
+            popper.join().unwrap(),
+            Err::<i32, _>(PopCancelError::Cancelled)
+        );
     });
     assert_eq!(q.try_pop(), Err(TryPopError::Empty));
 }
@@ -259,7 +268,9 @@ fn stress_four_by_four_with_close_and_cancel() {
                             1 => q
                                 .push_timeout(v, Duration::from_micros(50))
                                 .map_err(PushTimeoutError::into_inner),
-                            _ => q.push_cancellable(v, token).map_err(PushCancelError::into_inner),
+                            _ => q
+                                .push_cancellable(v, token)
+                                .map_err(PushCancelError::into_inner),
                         };
                         if let Err(v) = r {
                             back.push(v);
@@ -277,10 +288,12 @@ fn stress_four_by_four_with_close_and_cancel() {
                         n += 1;
                         let r = match (n + c) % 3 {
                             0 => q.pop().map_err(|_| true),
-                            1 => q.pop_timeout(Duration::from_micros(50)).map_err(|e| {
-                                e == PopTimeoutError::Closed
-                            }),
-                            _ => q.pop_cancellable(token).map_err(|e| e == PopCancelError::Closed),
+                            1 => q
+                                .pop_timeout(Duration::from_micros(50))
+                                .map_err(|e| e == PopTimeoutError::Closed),
+                            _ => q
+                                .pop_cancellable(token)
+                                .map_err(|e| e == PopCancelError::Closed),
                         };
                         match r {
                             Ok(v) => got.push(v),
@@ -310,6 +323,10 @@ fn stress_four_by_four_with_close_and_cancel() {
             all.extend(got);
         }
         all.sort_unstable();
-        assert_eq!(all, (0..4 * PER).collect::<Vec<_>>(), "a value lost or duplicated");
+        assert_eq!(
+            all,
+            (0..4 * PER).collect::<Vec<_>>(),
+            "a value lost or duplicated"
+        );
     }
 }

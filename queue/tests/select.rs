@@ -224,6 +224,10 @@ fn macro_push_arm_meets_a_plain_pop_and_a_plain_push_meets_a_pop_arm() {
     });
 }
 
+fn value_that_panics() -> u32 {
+    panic!("value expression")
+}
+
 #[test]
 fn a_panicking_push_value_leaves_the_committed_popper_waiting() {
     let q = Queue::new(0);
@@ -231,7 +235,7 @@ fn a_panicking_push_value_leaves_the_committed_popper_waiting() {
         let popper = s.spawn(|| q.pop());
         let_it_park();
         let caught = catch_unwind(AssertUnwindSafe(|| {
-            select! { push(q, panic!("value expression")) -> _res => () }
+            select! { push(q, value_that_panics()) -> _res => () }
         }));
         assert!(caught.is_err());
         // The popper received nothing and still waits; it gets the next one.

@@ -35,7 +35,7 @@ impl<'a> Watch<'a> {
     fn is_registered(&self) -> bool {
         self.thread
             .as_ref()
-            .is_none_or(|t| self.waker.is_registered(t))
+            .map_or(true, |t| self.waker.is_registered(t))
     }
 
     /// `true` if a notification was addressed to us.
@@ -52,7 +52,7 @@ fn pop_ready<T>(q: &Queue<T>, me: Option<&Arc<Context>>) -> bool {
         Some(zero) => zero.is_ready(Side::Pop, me),
         // SeqCst loads of head and tail inside `len` and `is_closed`: the
         // waiter's re-check of the handshake in `ring.rs`.
-        None => q.len() > 0 || q.is_closed(),
+        None => !q.is_empty() || q.is_closed(),
     }
 }
 
@@ -260,9 +260,7 @@ impl<'a, T> PushArm<'a, T> {
             Err(TryPushError::Closed(v)) => Err(PushError(v)),
             Err(TryPushError::Full(v)) => {
                 let until: Until<'_> = limits.until();
-                self.queue
-                    .push_within(v, until)
-                    .map_err(PushError)
+                self.queue.push_within(v, until).map_err(PushError)
             }
         }
     }

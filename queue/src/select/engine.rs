@@ -141,9 +141,13 @@ fn thread_local_random() -> usize {
     STATE.with(|s| {
         let mut x = s.get();
         if x == 0 {
-            // Seeded from the address of this thread's state: distinct per
-            // thread, and never 0 (xorshift's fixed point).
-            x = (s as *const Cell<u64>).addr() as u64 | 1;
+            // Seeded once per thread from std's per-process random keys;
+            // never 0 (xorshift's fixed point).
+            use std::hash::{BuildHasher, Hasher};
+            x = std::collections::hash_map::RandomState::new()
+                .build_hasher()
+                .finish()
+                | 1;
         }
         // xorshift64.
         x ^= x << 13;

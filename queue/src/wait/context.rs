@@ -69,12 +69,10 @@ impl Context {
     pub(crate) fn try_abort(&self) -> Result<(), usize> {
         // AcqRel/Acquire: as in `try_select`; on failure the Acquire makes the
         // partner's commit (and what it wrote before) visible to the owner.
-        match self.state.compare_exchange(
-            WAITING,
-            ABORTED,
-            Ordering::AcqRel,
-            Ordering::Acquire,
-        ) {
+        match self
+            .state
+            .compare_exchange(WAITING, ABORTED, Ordering::AcqRel, Ordering::Acquire)
+        {
             Ok(_) => Ok(()),
             Err(state) => Err(state - FIRST_ARM),
         }
