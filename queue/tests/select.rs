@@ -356,3 +356,86 @@ fn stress_mixed_arms_count_every_value() {
     assert_eq!(seen.len(), 3 * PER, "a value lost");
     assert!(seen.values().all(|&n| n == 1), "a value received twice");
 }
+
+/// Selects with both a pop and a push arm: two relays move values from a
+/// rendezvous queue to a ring of capacity 2, each holding what it popped
+/// and offering the oldest on its push arm while popping more (the push
+/// arm's value expression, `held.pop_front()`, runs only when that arm is
+/// chosen). Every value arrives exactly once, and per producer and relay
+/// in order.
+#[test]
+fn stress_relays_with_pop_and_push_arms_in_one_select() {
+    use std::collections::VecDeque;
+    const PER: usize = scaled(5_000, 40);
+    let input = Queue::new(0);
+    let output = Queue::new(2);
+    let received = Mutex::new(Vec::new());
+    thread::scope(|s| {
+        let producers: Vec<_> = (0..2usize)
+            .map(|p| {
+                let input = &input;
+                s.spawn(move || {
+                    for i in 0..PER {
+                        input.push((p, i)).unwrap();
+                    }
+                })
+            })
+            .collect();
+        let relays: Vec<_> = (0..2usize)
+            .map(|r| {
+                let (input, output) = (&input, &output);
+                s.spawn(move || {
+                    let mut held = VecDeque::new();
+                    let mut open = true;
+                    while open || !held.is_empty() {
+                        if held.is_empty() {
+                            match input.pop() {
+                                Ok(v) => held.push_back(v),
+                                Err(_) => open = false,
+                            }
+                            continue;
+                        }
+                        if !open {
+                            output.push((r, held.pop_front().unwrap())).unwrap();
+                            continue;
+                        }
+                        select! {
+                            pop(input) -> v => match v {
+                                Ok(v) => held.push_back(v),
+                                Err(_) => open = false,
+                            },
+                            push(output, (r, held.pop_front().unwrap())) -> res => res.unwrap(),
+                        }
+                    }
+                })
+            })
+            .collect();
+        for _ in 0..2 {
+            let (output, received) = (&output, &received);
+            s.spawn(move || {
+                let got: Vec<_> = output.iter().collect();
+                received.lock().unwrap().push(got);
+            });
+        }
+        for p in producers {
+            p.join().unwrap();
+        }
+        input.close();
+        for r in relays {
+            r.join().unwrap();
+        }
+        output.close();
+    });
+    let mut seen = HashMap::new();
+    for got in received.into_inner().unwrap() {
+        let mut last: HashMap<(usize, usize), usize> = HashMap::new();
+        for (r, (p, i)) in got {
+            if let Some(prev) = last.insert((r, p), i) {
+                assert!(prev < i, "relay {r} producer {p}: {prev} then {i}");
+            }
+            *seen.entry((p, i)).or_insert(0) += 1;
+        }
+    }
+    assert_eq!(seen.len(), 2 * PER, "a value lost");
+    assert!(seen.values().all(|&n| n == 1), "a value received twice");
+}
