@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{let_it_park, scaled};
 use ringq::{
@@ -107,6 +107,9 @@ fn timeouts_hand_the_value_back_and_nobody_receives_it() {
         q.pop_timeout(Duration::from_millis(5)),
         Err(PopTimeoutError::Timeout)
     );
+    let soon = Instant::now() + Duration::from_millis(5);
+    assert_eq!(q.push_deadline(8, soon), Err(PushTimeoutError::Timeout(8)));
+    assert_eq!(q.pop_deadline(soon), Err(PopTimeoutError::Timeout));
     assert_eq!(q.try_pop(), Err(TryPopError::Empty));
     // A timed push that meets a popper succeeds.
     thread::scope(|s| {
