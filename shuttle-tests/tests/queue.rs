@@ -4,7 +4,7 @@
 //! (`shuttle-tests/README.md` has the table).
 #![cfg(shuttle)]
 
-use ringq::{CancelToken, PushCancelError, Queue, WaitPolicy};
+use ringq::{select, CancelToken, PushCancelError, Queue, WaitPolicy};
 use shuttle::thread;
 use shuttle_tests::check;
 use std::sync::Arc;
@@ -111,6 +111,96 @@ fn four_by_four_with_close_and_cancel_capacity_1() {
 fn four_by_four_with_close_and_cancel_capacity_2() {
     check(20000, || {
         four_by_four_with_close_and_cancel(2, WaitPolicy::Adaptive)
+    });
+}
+
+/// The same on a rendezvous queue (capacity 0): every value is received
+/// once or handed back once, never both.
+#[test]
+fn four_by_four_with_close_and_cancel_rendezvous() {
+    check(20000, || {
+        four_by_four_with_close_and_cancel(0, WaitPolicy::Park)
+    });
+}
+
+/// Two producers `select!` a push over two rendezvous queues (and a cancel
+/// arm), two consumers `select!` a pop over both (and a cancel arm), while
+/// the main thread cancels and closes. Selects on both sides pair; every
+/// value is received once or stays with its producer (its push arm never
+/// fired, or the queue closed), never both; per producer in order.
+#[test]
+fn selects_on_rendezvous_queues_with_cancel_and_close() {
+    check(20000, || {
+        let qs = Arc::new([Queue::new(0), Queue::new(0)]);
+        let token = CancelToken::new();
+        let producers: Vec<_> = (0..2u32)
+            .map(|p| {
+                let (qs, token) = (qs.clone(), token.clone());
+                thread::spawn(move || {
+                    let mut kept = Vec::new();
+                    for i in 0..PER_PRODUCER {
+                        let v = p * 100 + i;
+                        let sent = select! {
+                            push(qs[0], v) -> r => r.is_ok(),
+                            push(qs[1], v) -> r => r.is_ok(),
+                            cancel(&token) => false,
+                        };
+                        if !sent {
+                            kept.push(v);
+                        }
+                    }
+                    kept
+                })
+            })
+            .collect();
+        let consumers: Vec<_> = (0..2u32)
+            .map(|c| {
+                let (qs, token) = (qs.clone(), token.clone());
+                thread::spawn(move || {
+                    let mut got = Vec::new();
+                    let mut open = [true, true];
+                    while open[0] || open[1] {
+                        // A closed queue's arm is always ready (and under
+                        // shuttle the search starts at arm 0): once one
+                        // closed, pop the other plainly, as Go sets a
+                        // closed channel to nil.
+                        let (i, r) = if !open[0] || !open[1] {
+                            let i = usize::from(open[1]);
+                            (i, qs[i].pop())
+                        } else if c == 0 {
+                            select! {
+                                pop(qs[0]) -> r => (0, r),
+                                pop(qs[1]) -> r => (1, r),
+                                cancel(&token) => break,
+                            }
+                        } else {
+                            select! {
+                                pop(qs[0]) -> r => (0, r),
+                                pop(qs[1]) -> r => (1, r),
+                            }
+                        };
+                        match r {
+                            Ok(v) => got.push(v),
+                            Err(_) => open[i] = false,
+                        }
+                    }
+                    got
+                })
+            })
+            .collect();
+        token.cancel();
+        qs[0].close();
+        qs[1].close();
+        let mut seen = Vec::new();
+        for p in producers {
+            seen.extend(p.join().unwrap());
+        }
+        for c in consumers {
+            let got = c.join().unwrap();
+            assert_fifo_per_producer(&got);
+            seen.extend(got);
+        }
+        assert_exactly_once(seen, 2);
     });
 }
 

@@ -20,6 +20,10 @@
 /// blocks until an arm completes. When several arms are ready at once,
 /// each has the same chance (the search starts at a random arm).
 ///
+/// A pop arm on a closed and drained queue is always ready (it gives
+/// `Err(PopError)`), so a loop should stop selecting on a queue once it saw
+/// it closed, as Go code sets a closed channel to `nil`.
+///
 /// # The pushed value is never dropped silently
 ///
 /// A push arm's `value` expression is evaluated only when that arm has been
@@ -41,8 +45,7 @@
 ///
 /// # Examples
 ///
-/// Go's context-aware fan-in: merge two queues until both are closed or
-/// the token fires.
+/// Merging two queues of different types until a token fires:
 ///
 /// ```
 /// use ringq::{bounded, select, CancelToken};
@@ -51,26 +54,24 @@
 /// let (a_tx, a_rx) = bounded::<u32>(0); // unbuffered, as in Go
 /// let (b_tx, b_rx) = bounded::<&str>(4);
 /// let stop = CancelToken::new();
-/// thread::spawn(move || a_tx.push(1).unwrap());
-/// thread::spawn(move || b_tx.push("two").unwrap());
+/// let (a, b) = (a_tx.clone(), b_tx.clone());
+/// thread::spawn(move || a.push(1).unwrap());
+/// thread::spawn(move || b.push("two").unwrap());
 ///
-/// let (mut a_open, mut b_open) = (true, true);
 /// let mut seen = Vec::new();
-/// while a_open || b_open {
+/// loop {
 ///     select! {
-///         pop(a_rx) -> v => match v {
-///             Ok(n) => seen.push(n.to_string()),
-///             Err(_) => a_open = false, // closed: its producer is gone
-///         },
-///         pop(b_rx) -> v => match v {
-///             Ok(s) => seen.push(s.to_string()),
-///             Err(_) => b_open = false,
-///         },
+///         pop(a_rx) -> v => seen.push(v.unwrap().to_string()),
+///         pop(b_rx) -> v => seen.push(v.unwrap().to_string()),
 ///         cancel(&stop) => break,
+///     }
+///     if seen.len() == 2 {
+///         stop.cancel(); // Go's cancel(): the next select takes this arm
 ///     }
 /// }
 /// seen.sort();
 /// assert_eq!(seen, ["1", "two"]);
+/// # drop((a_tx, b_tx));
 /// ```
 ///
 /// A push that gives up after a while, keeping its value:
