@@ -16,7 +16,7 @@ use crate::wait::{Stop, Until};
 
 use self::arm::WatchArm;
 pub use self::arm::{PopArm, PushArm};
-use self::engine::{random_start, run, Arm};
+use self::engine::{random_start, run, Arm, HoldsArm};
 
 mod sealed {
     pub trait Sealed {}
@@ -109,7 +109,9 @@ impl<T, Q: PushSide<T> + ?Sized> PushSide<T> for &Q {
 /// When several arms are ready, each has the same chance of being reported
 /// (the search starts at a random arm), so no queue starves. A blocked
 /// `ready` registers on every arm's waiter list and parks once; any arm
-/// wakes it.
+/// wakes it. A wake-up it took from a waiter list is passed on to the next
+/// thread parked there even when it reports that arm, so a caller that
+/// does not complete the operation delays nobody.
 ///
 /// # Examples
 ///
@@ -297,8 +299,7 @@ impl<'a> Select<'a> {
             return None;
         }
         let start = random_start(self.arms.len());
-        let mut arms: Vec<&mut (dyn Arm + 'a)> = self.arms.iter_mut().map(|a| &mut **a).collect();
-        run(&mut arms, start, until, once).ok()
+        run(&mut self.arms, start, until, once).ok()
     }
 }
 
@@ -384,12 +385,20 @@ impl<'r, 'a: 'r, T> From<&'r mut PushArm<'a, T>> for ArmRef<'r> {
     }
 }
 
+impl HoldsArm for ArmRef<'_> {
+    fn arm(&self) -> &dyn Arm {
+        &*self.0
+    }
+    fn arm_mut(&mut self) -> &mut dyn Arm {
+        &mut *self.0
+    }
+}
+
 /// The engine of `select!`: waits until one arm is chosen and committed.
 #[doc(hidden)]
 pub fn run_select<'r>(arms: &mut [ArmRef<'r>], limits: &Limits<'_>) -> Outcome {
     let start = random_start(arms.len());
-    let mut arms: Vec<&mut (dyn Arm + 'r)> = arms.iter_mut().map(|a| &mut *a.0).collect();
-    match run(&mut arms, start, limits.until(), limits.once) {
+    match run(arms, start, limits.until(), limits.once) {
         Ok(i) => Outcome::Arm(i),
         Err(Stop::Cancelled) => Outcome::Cancelled,
         Err(Stop::Timeout) => Outcome::Default,

@@ -439,3 +439,34 @@ fn stress_relays_with_pop_and_push_arms_in_one_select() {
     assert_eq!(seen.len(), 2 * PER, "a value lost");
     assert!(seen.values().all(|&n| n == 1), "a value received twice");
 }
+
+/// A `Select` that reports an arm but whose caller never pops must not
+/// keep the wake-up from a thread parked in `pop` on that queue: the
+/// watcher registered first (so a push notifies it, the oldest), and the
+/// parked popper still gets the value. (Without the pass-on the popper
+/// sleeps until some later push; the test gives it 5 s, then pushes again
+/// to free it and fails.)
+#[test]
+fn a_watcher_that_does_not_pop_passes_the_wake_up_on() {
+    let q = Queue::<u32>::builder(1)
+        .wait(ringq::WaitPolicy::Park)
+        .build();
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    thread::scope(|s| {
+        let watcher = s.spawn(|| {
+            let mut sel = Select::new();
+            sel.pop(&q);
+            sel.ready() // and never pops
+        });
+        let_it_park();
+        s.spawn(|| done_tx.send(q.pop()).unwrap());
+        let_it_park();
+        q.push(1).unwrap();
+        assert_eq!(watcher.join().unwrap(), 0);
+        let got = done_rx.recv_timeout(Duration::from_secs(if cfg!(miri) { 60 } else { 5 }));
+        if got.is_err() {
+            q.close(); // free the popper (it drains the 1), then fail
+        }
+        assert_eq!(got, Ok(Ok(1)), "the parked popper missed its wake-up");
+    });
+}

@@ -118,6 +118,10 @@ impl<T> Arm for WatchArm<'_, T> {
         // Watching arms register no packet: nobody commits them.
         false
     }
+
+    fn uses_notification(&self) -> bool {
+        false
+    }
 }
 
 /// A `select!` pop arm.

@@ -38,16 +38,40 @@ pub(crate) trait Arm {
     fn unregister(&mut self) -> bool;
     /// Passes a notification we did not use on to the next waiter.
     fn pass_on(&self);
+    /// Whether reporting this arm uses a notification addressed to it.
+    /// `false` for a readiness-only arm: its caller may never complete the
+    /// operation, so the notification is passed on even then (a parked
+    /// thread may wake to find the value taken, which it tolerates).
+    fn uses_notification(&self) -> bool {
+        true
+    }
     /// `cx` was committed to this arm (by a partner or `close()`): collect
     /// what the partner left. `false`: nothing to complete, go round again.
     fn on_selected(&mut self) -> bool;
 }
 
+/// Something that holds an arm: the engine runs over a slice of these, so
+/// neither `Select` (boxed arms) nor `select!` (borrowed arms) builds a new
+/// `Vec` per call.
+pub(crate) trait HoldsArm {
+    fn arm(&self) -> &dyn Arm;
+    fn arm_mut(&mut self) -> &mut dyn Arm;
+}
+
+impl<'r> HoldsArm for Box<dyn Arm + 'r> {
+    fn arm(&self) -> &dyn Arm {
+        &**self
+    }
+    fn arm_mut(&mut self) -> &mut dyn Arm {
+        &mut **self
+    }
+}
+
 /// Runs the loop over `arms`, trying them from `start` round. `once`: only
 /// the first try (a `default` arm, `try_ready`). Returns the index of the
 /// arm that is ready (or committed), or why it stopped.
-pub(crate) fn run<'r>(
-    arms: &mut [&mut (dyn Arm + 'r)],
+pub(crate) fn run<A: HoldsArm>(
+    arms: &mut [A],
     start: usize,
     until: Until<'_>,
     once: bool,
@@ -62,7 +86,7 @@ pub(crate) fn run<'r>(
             pass_on(arms, &notified, None);
             return Err(Stop::Cancelled);
         }
-        if let Some(i) = (0..n).map(order).find(|&i| arms[i].try_ready()) {
+        if let Some(i) = (0..n).map(order).find(|&i| arms[i].arm_mut().try_ready()) {
             pass_on(arms, &notified, Some(i));
             return Ok(i);
         }
@@ -76,9 +100,11 @@ pub(crate) fn run<'r>(
             return Err(stop);
         }
         let cx = Context::new();
-        let all_registered = (0..n).map(order).all(|i| arms[i].register(&cx, i));
+        let all_registered = (0..n)
+            .map(order)
+            .all(|i| arms[i].arm_mut().register(&cx, i));
         let waited = if all_registered {
-            cx.wait(until, || arms.iter().all(|a| a.is_registered()))
+            cx.wait(until, || arms.iter().all(|a| a.arm().is_registered()))
         } else {
             match cx.try_abort() {
                 Ok(()) => Waited::Woken,
@@ -86,13 +112,13 @@ pub(crate) fn run<'r>(
             }
         };
         for (i, arm) in arms.iter_mut().enumerate() {
-            if arm.unregister() {
+            if arm.arm_mut().unregister() {
                 notified.push(i);
             }
         }
         match waited {
             Waited::Selected(i) => {
-                if arms[i].on_selected() {
+                if arms[i].arm_mut().on_selected() {
                     pass_on(arms, &notified, Some(i));
                     return Ok(i);
                 }
@@ -100,7 +126,7 @@ pub(crate) fn run<'r>(
             Waited::Stopped(stop) => {
                 // Use a notification that came in meanwhile before leaving.
                 if !notified.is_empty() {
-                    if let Some(i) = (0..n).map(order).find(|&i| arms[i].try_ready()) {
+                    if let Some(i) = (0..n).map(order).find(|&i| arms[i].arm_mut().try_ready()) {
                         pass_on(arms, &notified, Some(i));
                         return Ok(i);
                     }
@@ -114,10 +140,10 @@ pub(crate) fn run<'r>(
 }
 
 /// Passes on every notification in `notified` except `used`'s.
-fn pass_on(arms: &[&mut (dyn Arm + '_)], notified: &[usize], used: Option<usize>) {
+fn pass_on<A: HoldsArm>(arms: &[A], notified: &[usize], used: Option<usize>) {
     for &i in notified {
-        if Some(i) != used {
-            arms[i].pass_on();
+        if Some(i) != used || !arms[i].arm().uses_notification() {
+            arms[i].arm().pass_on();
         }
     }
 }
