@@ -124,13 +124,81 @@ impl<T> Arm for WatchArm<'_, T> {
     }
 }
 
-/// A `select!` pop arm.
-#[doc(hidden)]
-pub struct PopArm<'a, T> {
+/// How a committing arm waits on its queue: a packet in a rendezvous
+/// queue's list (a partner or `close()` commits it), or the thread in a
+/// ring's waiter list of its side (a notification wakes it).
+struct Registration<'a, T> {
     queue: &'a Queue<T>,
+    side: Side,
     watch: Watch<'a>,
     /// Our packet on a rendezvous queue.
     packet: Option<Arc<Packet<T>>>,
+}
+
+impl<'a, T> Registration<'a, T> {
+    fn new(queue: &'a Queue<T>, side: Side) -> Registration<'a, T> {
+        let (pushers, poppers) = queue.wakers();
+        Registration {
+            queue,
+            side,
+            watch: Watch::new(if side == Side::Push { pushers } else { poppers }),
+            packet: None,
+        }
+    }
+
+    /// `false` if the arm is ready (see `Arm::register`).
+    fn register(&mut self, cx: &Arc<Context>, index: usize) -> bool {
+        let (pushers, poppers) = self.queue.wakers();
+        match (self.queue.zero(), self.side) {
+            (Some(zero), side) => {
+                let packet = Packet::new(cx, index, None);
+                // Wakes the other side's `Select` watchers.
+                let watchers = if side == Side::Push { poppers } else { pushers };
+                let registered = zero.register(side, &packet, watchers);
+                self.packet = Some(packet);
+                registered
+            }
+            (None, Side::Pop) => {
+                self.watch.register(cx);
+                !pop_ready(self.queue, None)
+            }
+            (None, Side::Push) => {
+                self.watch.register(cx);
+                !push_ready(self.queue, None)
+            }
+        }
+    }
+
+    fn unregister(&mut self) -> bool {
+        if let (Some(zero), Some(packet)) = (self.queue.zero(), &self.packet) {
+            zero.unregister(self.side, packet);
+        }
+        self.watch.unregister()
+    }
+}
+
+/// The `Arm` methods a committing arm hands to its `Registration`.
+macro_rules! registration_methods {
+    () => {
+        fn register(&mut self, cx: &Arc<Context>, index: usize) -> bool {
+            self.reg.register(cx, index)
+        }
+        fn is_registered(&self) -> bool {
+            self.reg.watch.is_registered()
+        }
+        fn unregister(&mut self) -> bool {
+            self.reg.unregister()
+        }
+        fn pass_on(&self) {
+            self.reg.watch.waker.notify_one();
+        }
+    };
+}
+
+/// A `select!` pop arm.
+#[doc(hidden)]
+pub struct PopArm<'a, T> {
+    reg: Registration<'a, T>,
     result: Option<Result<T, PopError>>,
 }
 
@@ -138,9 +206,7 @@ impl<'a, T> PopArm<'a, T> {
     #[doc(hidden)]
     pub fn new(queue: &'a Queue<T>) -> PopArm<'a, T> {
         PopArm {
-            queue,
-            watch: Watch::new(queue.wakers().1),
-            packet: None,
+            reg: Registration::new(queue, Side::Pop),
             result: None,
         }
     }
@@ -156,7 +222,7 @@ impl<T> Arm for PopArm<'_, T> {
     fn try_ready(&mut self) -> bool {
         // On a rendezvous `try_pop` commits a waiting pusher and takes its
         // value; on a ring it pops.
-        match self.queue.try_pop() {
+        match self.reg.queue.try_pop() {
             Ok(v) => self.result = Some(Ok(v)),
             Err(TryPopError::Closed) => self.result = Some(Err(PopError)),
             Err(TryPopError::Empty) => return false,
@@ -164,38 +230,10 @@ impl<T> Arm for PopArm<'_, T> {
         true
     }
 
-    fn register(&mut self, cx: &Arc<Context>, index: usize) -> bool {
-        match self.queue.zero() {
-            Some(zero) => {
-                let packet = Packet::new(cx, index, None);
-                let registered = zero.register(Side::Pop, &packet, self.queue.wakers().0);
-                self.packet = Some(packet);
-                registered
-            }
-            None => {
-                self.watch.register(cx);
-                !pop_ready(self.queue, None)
-            }
-        }
-    }
-
-    fn is_registered(&self) -> bool {
-        self.watch.is_registered()
-    }
-
-    fn unregister(&mut self) -> bool {
-        if let (Some(zero), Some(packet)) = (self.queue.zero(), &self.packet) {
-            zero.unregister(Side::Pop, packet);
-        }
-        self.watch.unregister()
-    }
-
-    fn pass_on(&self) {
-        self.watch.waker.notify_one();
-    }
+    registration_methods!();
 
     fn on_selected(&mut self) -> bool {
-        let Some(packet) = self.packet.take() else {
+        let Some(packet) = self.reg.packet.take() else {
             return false;
         };
         if packet.is_closed() {
@@ -218,10 +256,7 @@ impl<T> Arm for PopArm<'_, T> {
 /// chosen, then handed over by [`PushArm::complete`].
 #[doc(hidden)]
 pub struct PushArm<'a, T> {
-    queue: &'a Queue<T>,
-    watch: Watch<'a>,
-    /// Our packet on a rendezvous queue.
-    packet: Option<Arc<Packet<T>>>,
+    reg: Registration<'a, T>,
     /// The packet of the popper we are committed to fill (its own, or ours
     /// when a popper committed us).
     target: Option<Arc<Packet<T>>>,
@@ -233,9 +268,7 @@ impl<'a, T> PushArm<'a, T> {
     #[doc(hidden)]
     pub fn new(queue: &'a Queue<T>) -> PushArm<'a, T> {
         PushArm {
-            queue,
-            watch: Watch::new(queue.wakers().0),
-            packet: None,
+            reg: Registration::new(queue, Side::Push),
             target: None,
             closed: false,
         }
@@ -250,7 +283,8 @@ impl<'a, T> PushArm<'a, T> {
     /// value comes back in the `Err`, as it does when the queue is closed.
     #[doc(hidden)]
     pub fn complete(&mut self, value: T, limits: &super::Limits<'_>) -> Result<(), PushError<T>> {
-        if self.queue.zero().is_some() {
+        let queue = self.reg.queue;
+        if queue.zero().is_some() {
             if self.closed {
                 return Err(PushError(value));
             }
@@ -259,12 +293,12 @@ impl<'a, T> PushArm<'a, T> {
             target.cx.unpark();
             return Ok(());
         }
-        match self.queue.try_push(value) {
+        match queue.try_push(value) {
             Ok(()) => Ok(()),
             Err(TryPushError::Closed(v)) => Err(PushError(v)),
             Err(TryPushError::Full(v)) => {
                 let until: Until<'_> = limits.until();
-                self.queue.push_within(v, until).map_err(PushError)
+                queue.push_within(v, until).map_err(PushError)
             }
         }
     }
@@ -283,7 +317,7 @@ impl<T> Drop for PushArm<'_, T> {
 
 impl<T> Arm for PushArm<'_, T> {
     fn try_ready(&mut self) -> bool {
-        match self.queue.zero() {
+        match self.reg.queue.zero() {
             Some(zero) => match zero.commit(Side::Pop) {
                 Partner::Found(popper) => {
                     popper.cx.unpark();
@@ -296,42 +330,14 @@ impl<T> Arm for PushArm<'_, T> {
                 }
                 Partner::None => false,
             },
-            None => push_ready(self.queue, None),
+            None => push_ready(self.reg.queue, None),
         }
     }
 
-    fn register(&mut self, cx: &Arc<Context>, index: usize) -> bool {
-        match self.queue.zero() {
-            Some(zero) => {
-                let packet = Packet::new(cx, index, None);
-                let registered = zero.register(Side::Push, &packet, self.queue.wakers().1);
-                self.packet = Some(packet);
-                registered
-            }
-            None => {
-                self.watch.register(cx);
-                !push_ready(self.queue, None)
-            }
-        }
-    }
-
-    fn is_registered(&self) -> bool {
-        self.watch.is_registered()
-    }
-
-    fn unregister(&mut self) -> bool {
-        if let (Some(zero), Some(packet)) = (self.queue.zero(), &self.packet) {
-            zero.unregister(Side::Push, packet);
-        }
-        self.watch.unregister()
-    }
-
-    fn pass_on(&self) {
-        self.watch.waker.notify_one();
-    }
+    registration_methods!();
 
     fn on_selected(&mut self) -> bool {
-        let Some(packet) = self.packet.take() else {
+        let Some(packet) = self.reg.packet.take() else {
             return false;
         };
         if packet.is_closed() {
