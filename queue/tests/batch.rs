@@ -181,6 +181,12 @@ fn timed_and_cancellable_forms() {
             let mut src: VecDeque<_> = (10..15).collect();
             (q.push_from_cancellable(&mut src, &token), src)
         });
+        // Cancel only once the two that fit are in: under miri's scheduler
+        // the pusher may not have run at all after a fixed sleep (a CI run
+        // of 2026-11-30 saw all five come back).
+        while q.len() < 2 {
+            thread::yield_now();
+        }
         let_it_park();
         token.cancel();
         let (r, src) = pusher.join().unwrap();
