@@ -4,6 +4,8 @@ use std::any::Any;
 use std::error::Error;
 use std::fmt;
 
+use crate::panic::Panic;
+
 /// A job the pool did not accept; the caller's own closure comes back.
 ///
 /// Because nothing is lost, the usual policies are one line each:
@@ -114,8 +116,8 @@ impl<F> Error for Rejected<F> {}
 
 /// Why a [`JobHandle`](crate::JobHandle) has no result.
 pub enum JobError {
-    /// The job panicked; this is the payload `panic!` was called with.
-    Panicked(Box<dyn Any + Send>),
+    /// The job panicked: its message and payload.
+    Panicked(Panic),
     /// The job never ran: its handle cancelled it, or the pool was aborted
     /// (and its [`PendingJob`](crate::PendingJob) was dropped unrun).
     Cancelled,
@@ -139,7 +141,7 @@ impl JobError {
 impl fmt::Debug for JobError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            JobError::Panicked(p) => write!(f, "Panicked({:?})", panic_message(p.as_ref())),
+            JobError::Panicked(p) => write!(f, "Panicked({:?})", p.message()),
             JobError::Cancelled => f.write_str("Cancelled"),
         }
     }
@@ -148,7 +150,7 @@ impl fmt::Debug for JobError {
 impl fmt::Display for JobError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            JobError::Panicked(p) => write!(f, "job panicked: {}", panic_message(p.as_ref())),
+            JobError::Panicked(p) => write!(f, "job panicked: {}", p.message()),
             JobError::Cancelled => f.write_str("job cancelled before it started"),
         }
     }
@@ -160,8 +162,8 @@ impl Error for JobError {}
 pub enum GroupError<E> {
     /// A job returned this error.
     Failed(E),
-    /// A job panicked; this is the payload.
-    Panicked(Box<dyn Any + Send>),
+    /// A job panicked: its message and payload.
+    Panicked(Panic),
     /// The job never ran (the group or the pool was cancelled first), or the
     /// group refused a new job because it had already failed or been
     /// cancelled, or the pool was closed.
@@ -191,7 +193,7 @@ impl<E: fmt::Debug> fmt::Debug for GroupError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             GroupError::Failed(e) => f.debug_tuple("Failed").field(e).finish(),
-            GroupError::Panicked(p) => write!(f, "Panicked({:?})", panic_message(p.as_ref())),
+            GroupError::Panicked(p) => write!(f, "Panicked({:?})", p.message()),
             GroupError::Cancelled => f.write_str("Cancelled"),
         }
     }
@@ -201,8 +203,10 @@ impl<E: fmt::Display> fmt::Display for GroupError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             GroupError::Failed(e) => write!(f, "job failed: {e}"),
-            GroupError::Panicked(p) => write!(f, "job panicked: {}", panic_message(p.as_ref())),
-            GroupError::Cancelled => f.write_str("job cancelled"),
+            GroupError::Panicked(p) => write!(f, "job panicked: {}", p.message()),
+            GroupError::Cancelled => {
+                f.write_str("job cancelled or refused: the group failed or was cancelled first")
+            }
         }
     }
 }
@@ -213,8 +217,8 @@ impl<E: fmt::Debug + fmt::Display> Error for GroupError<E> {}
 pub enum PipelineError<E> {
     /// A stage returned this error (the first one; the others were stopped).
     Failed(E),
-    /// A stage panicked; this is the payload.
-    Panicked(Box<dyn Any + Send>),
+    /// A stage panicked: its message and payload.
+    Panicked(Panic),
     /// The pipeline's token was cancelled from outside.
     Cancelled,
 }
@@ -224,7 +228,7 @@ impl<E: fmt::Debug> fmt::Debug for PipelineError<E> {
         match self {
             PipelineError::Failed(e) => f.debug_tuple("Failed").field(e).finish(),
             PipelineError::Panicked(p) => {
-                write!(f, "Panicked({:?})", panic_message(p.as_ref()))
+                write!(f, "Panicked({:?})", p.message())
             }
             PipelineError::Cancelled => f.write_str("Cancelled"),
         }
@@ -236,7 +240,7 @@ impl<E: fmt::Display> fmt::Display for PipelineError<E> {
         match self {
             PipelineError::Failed(e) => write!(f, "pipeline stage failed: {e}"),
             PipelineError::Panicked(p) => {
-                write!(f, "pipeline stage panicked: {}", panic_message(p.as_ref()))
+                write!(f, "pipeline stage panicked: {}", p.message())
             }
             PipelineError::Cancelled => f.write_str("pipeline cancelled"),
         }

@@ -9,6 +9,7 @@ use std::fmt;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
 use crate::error::JobError;
+use crate::panic::Panic;
 use crate::sync::{lock, wait, Arc, Condvar, Mutex};
 use crate::unwind::drop_quietly;
 
@@ -281,7 +282,7 @@ impl<R> JobHandle<R> {
         }
         match std::mem::replace(&mut *slot, Slot::Taken) {
             Slot::Done(Ok(r)) => Ok(r),
-            Slot::Done(Err(payload)) => Err(JobError::Panicked(payload)),
+            Slot::Done(Err(payload)) => Err(JobError::Panicked(Panic::new(payload))),
             Slot::Cancelled => Err(JobError::Cancelled),
             Slot::Queued | Slot::Running | Slot::Taken => {
                 unreachable!("the loop above waits out Queued and Running; only join takes")

@@ -357,12 +357,14 @@ impl Pool {
     /// let pool = ringq_pool::Pool::new(2, 16);
     /// assert_eq!(pool.stats().workers, 2);
     /// ```
+    #[track_caller]
     pub fn new(workers: usize, capacity: usize) -> Pool {
-        Pool::builder()
-            .workers(workers)
-            .capacity(capacity)
-            .build()
-            .unwrap_or_else(|e| panic!("ringq_pool::Pool::new: {e}"))
+        // A `match`, not `unwrap_or_else`: the panic must be in this
+        // function's body for `#[track_caller]` to name the caller.
+        match Pool::builder().workers(workers).capacity(capacity).build() {
+            Ok(pool) => pool,
+            Err(e) => panic!("ringq_pool::Pool::new: {e}"),
+        }
     }
 
     /// A [`Builder`] for the other settings.
@@ -473,8 +475,66 @@ impl Pool {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
+        self.submit_with(f, Wait::Block)
+    }
+
+    /// Queues `f` if there is room now (never blocks) and returns a handle
+    /// to its result.
+    ///
+    /// # Errors
+    ///
+    /// [`Rejected::Full`] with `f` if the queue is full,
+    /// [`Rejected::Closed`] if the pool is closed (even when also full).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(1, 4);
+    /// match pool.try_submit(|| 6 * 7) {
+    ///     Ok(h) => assert_eq!(h.join().unwrap(), 42),
+    ///     Err(rejected) => assert_eq!((rejected.into_inner())(), 42), // caller runs
+    /// }
+    /// ```
+    pub fn try_submit<F, R>(&self, f: F) -> Result<JobHandle<R>, Rejected<F>>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.submit_with(f, Wait::No)
+    }
+
+    /// Queues `f`, blocking while the queue is full for at most `timeout`,
+    /// and returns a handle to its result.
+    ///
+    /// # Errors
+    ///
+    /// [`Rejected::Full`] with `f` if the queue stayed full,
+    /// [`Rejected::Closed`] if the pool is closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let pool = ringq_pool::Pool::new(1, 4);
+    /// let h = pool.submit_timeout(|| "done", Duration::from_millis(10)).unwrap();
+    /// assert_eq!(h.join().unwrap(), "done");
+    /// ```
+    pub fn submit_timeout<F, R>(&self, f: F, timeout: Duration) -> Result<JobHandle<R>, Rejected<F>>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.submit_with(f, Wait::Timeout(timeout))
+    }
+
+    fn submit_with<F, R>(&self, f: F, how: Wait<'_>) -> Result<JobHandle<R>, Rejected<F>>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
         let (task, handle) = Submitted::new(f);
-        match self.shared.push(Job::from_task(task), Wait::Block) {
+        match self.shared.push(Job::from_task(task), how) {
             Ok(()) => Ok(handle),
             Err(r) => Err(r.map(|job| job.into_task::<Submitted<F, R>>().f)),
         }
@@ -485,17 +545,20 @@ impl Pool {
     }
 
     /// Stops accepting jobs; queued jobs still run. Wakes submitters blocked
-    /// on a full queue with [`Rejected::Closed`]. Idempotent.
+    /// on a full queue with [`Rejected::Closed`]. Returns `true` if this call
+    /// closed the pool, `false` if it was already closed (as
+    /// [`ringq::Queue::close`]).
     ///
     /// # Examples
     ///
     /// ```
     /// let pool = ringq_pool::Pool::new(1, 4);
-    /// pool.close();
+    /// assert!(pool.close());
+    /// assert!(!pool.close()); // idempotent
     /// assert!(pool.execute(|| ()).unwrap_err().is_closed());
     /// ```
-    pub fn close(&self) {
-        self.shared.queue.close();
+    pub fn close(&self) -> bool {
+        self.shared.queue.close()
     }
 
     /// Whether the pool is closed.
@@ -708,6 +771,7 @@ impl Pool {
     /// group.spawn(|_token| Err("bad input".to_owned())).unwrap();
     /// assert_eq!(group.wait().unwrap_err().failed().unwrap(), "bad input");
     /// ```
+    #[must_use = "a group that is dropped at once waits for nothing and runs nothing"]
     pub fn group<E: Send + 'static>(&self) -> Group<'_, E> {
         Group::new(self)
     }
