@@ -114,6 +114,54 @@ impl<F> fmt::Display for Rejected<F> {
 
 impl<F> Error for Rejected<F> {}
 
+/// Why [`Builder::build`](crate::Builder::build) could not make a pool.
+///
+/// # Examples
+///
+/// ```
+/// use ringq_pool::{BuildError, Pool};
+/// use std::error::Error;
+///
+/// let err = Pool::builder().capacity(ringq::MAX_CAPACITY + 1).build().unwrap_err();
+/// assert!(matches!(err, BuildError::Capacity(_)));
+/// assert!(err.source().is_some()); // the queue's `CapacityError`
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// `workers(0)`: a pool needs at least one worker.
+    NoWorkers,
+    /// `capacity(0)`: a pool over a rendezvous (capacity 0) queue is not
+    /// supported yet.
+    ZeroCapacity,
+    /// The backend refused the capacity (above its maximum, or its queue
+    /// could not be allocated).
+    Capacity(ringq::CapacityError),
+    /// A worker thread could not be spawned.
+    Spawn(std::io::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::NoWorkers => f.write_str("a pool needs at least one worker"),
+            BuildError::ZeroCapacity => f.write_str("a pool's queue capacity must be at least 1"),
+            BuildError::Capacity(e) => write!(f, "the pool's queue: {e}"),
+            BuildError::Spawn(e) => write!(f, "could not spawn a worker thread: {e}"),
+        }
+    }
+}
+
+impl Error for BuildError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        match self {
+            BuildError::Capacity(e) => Some(e),
+            BuildError::Spawn(e) => Some(e),
+            BuildError::NoWorkers | BuildError::ZeroCapacity => None,
+        }
+    }
+}
+
 /// Why a [`JobHandle`](crate::JobHandle) has no result.
 pub enum JobError {
     /// The job panicked: its message and payload.

@@ -221,7 +221,7 @@ impl<'p, E: Send + 'static> Group<'p, E> {
         };
         // Cancellable: a group cancelled (or failed) while this spawn waits
         // for room in the pool's queue must not wait for the room.
-        self.push(f, permit, Wait::Until(&self.token))
+        self.push(f, permit, Wait::UntilCancelled(&self.token))
             .map_err(|_| GroupError::Cancelled)
     }
 
@@ -262,7 +262,7 @@ impl<'p, E: Send + 'static> Group<'p, E> {
                 None => return Err(Rejected::Full(f)),
             },
         };
-        self.push(f, permit, Wait::No)
+        self.push(f, permit, Wait::Never)
     }
 
     /// Queues `f` as a job of the group; on refusal the closure comes back

@@ -37,7 +37,7 @@
 //!
 //! | misuse | result |
 //! |---|---|
-//! | `Pool::new(0, _)`, capacity 0 (a rendezvous pool is not supported yet) or too large | panic with a message pointing at the caller (`Pool::builder().build()` returns `InvalidInput` instead) |
+//! | `Pool::new(0, _)`, capacity 0 (a rendezvous pool is not supported yet) or too large | panic with a message pointing at the caller (`Pool::builder().build()` returns a [`BuildError`] instead) |
 //! | submitting to a closed pool | `Rejected::Closed(f)`: your closure comes back |
 //! | `wait_idle` from one of the pool's own jobs | panic with a message (it would wait for itself) |
 //! | dropping or `shutdown` of the pool inside its own job | closes only; the workers finish the queue and exit on their own |
@@ -76,7 +76,7 @@ pub use crate::backend::CrossbeamBackend;
 #[cfg(feature = "std-mpsc")]
 pub use crate::backend::StdBackend;
 pub use crate::backend::{Backend, RingqBackend};
-pub use crate::error::{panic_message, GroupError, JobError, PipelineError, Rejected};
+pub use crate::error::{panic_message, BuildError, GroupError, JobError, PipelineError, Rejected};
 pub use crate::group::Group;
 pub use crate::job::{Job, JobHandle, PendingJob};
 pub use crate::panic::Panic;

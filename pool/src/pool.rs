@@ -28,7 +28,6 @@
 
 use std::any::Any;
 use std::fmt;
-use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
@@ -36,6 +35,7 @@ use crossbeam_utils::CachePadded;
 use ringq::{CancelToken, CapacityError, PushCancelError, PushTimeoutError, TryPushError};
 
 use crate::backend::{Backend, RingqBackend};
+use crate::error::BuildError;
 use crate::error::Rejected;
 use crate::group::Group;
 use crate::job::{Ended, Exec, Job, JobHandle, PendingJob, Submitted};
@@ -160,12 +160,15 @@ impl Counters {
 /// How a submit waits for room.
 #[derive(Clone, Copy)]
 pub(crate) enum Wait<'a> {
-    Block,
-    No,
-    Timeout(Duration),
+    /// Block while the queue is full (`push(job, Wait::WhileFull)`).
+    WhileFull,
+    /// Never block: a full queue rejects the job at once.
+    Never,
+    /// Block while full, for at most this long.
+    AtMost(Duration),
     /// Block until the token is cancelled; a cancelled push is rejected as
     /// [`Rejected::Full`] (it gave up waiting for room, like a timeout).
-    Until(&'a CancelToken),
+    UntilCancelled(&'a CancelToken),
 }
 
 /// Takes a job's "accepted" count back when its push does not succeed,
@@ -187,22 +190,23 @@ impl Shared {
         self.accepted.fetch_add(1, Ordering::SeqCst);
         let unaccept = Unaccept(self);
         let result = match how {
-            Wait::Block => self.queue.push(job).map_err(Rejected::Closed),
-            Wait::No => self.queue.try_push(job).map_err(|e| match e {
+            Wait::WhileFull => self.queue.push(job).map_err(Rejected::Closed),
+            Wait::Never => self.queue.try_push(job).map_err(|e| match e {
                 TryPushError::Full(j) => Rejected::Full(j),
                 TryPushError::Closed(j) => Rejected::Closed(j),
             }),
-            Wait::Timeout(d) => self.queue.push_timeout(job, d).map_err(|e| match e {
+            Wait::AtMost(d) => self.queue.push_timeout(job, d).map_err(|e| match e {
                 PushTimeoutError::Timeout(j) => Rejected::Full(j),
                 PushTimeoutError::Closed(j) => Rejected::Closed(j),
             }),
-            Wait::Until(token) => self
-                .queue
-                .push_cancellable(job, token)
-                .map_err(|e| match e {
-                    PushCancelError::Cancelled(j) => Rejected::Full(j),
-                    PushCancelError::Closed(j) => Rejected::Closed(j),
-                }),
+            Wait::UntilCancelled(token) => {
+                self.queue
+                    .push_cancellable(job, token)
+                    .map_err(|e| match e {
+                        PushCancelError::Cancelled(j) => Rejected::Full(j),
+                        PushCancelError::Closed(j) => Rejected::Closed(j),
+                    })
+            }
         };
         if result.is_ok() {
             // Accepted for good: keep the count.
@@ -394,7 +398,7 @@ impl Pool {
     /// pool.execute(|| ()).unwrap();
     /// ```
     pub fn execute<F: FnOnce() + Send + 'static>(&self, f: F) -> Result<(), Rejected<F>> {
-        self.execute_with(f, Wait::Block)
+        self.execute_with(f, Wait::WhileFull)
     }
 
     /// Queues `f` if there is room now; never blocks.
@@ -419,7 +423,7 @@ impl Pool {
     /// assert!(dropped <= 10);
     /// ```
     pub fn try_execute<F: FnOnce() + Send + 'static>(&self, f: F) -> Result<(), Rejected<F>> {
-        self.execute_with(f, Wait::No)
+        self.execute_with(f, Wait::Never)
     }
 
     /// Queues `f`, blocking while the queue is full for at most `timeout`.
@@ -442,7 +446,7 @@ impl Pool {
         f: F,
         timeout: Duration,
     ) -> Result<(), Rejected<F>> {
-        self.execute_with(f, Wait::Timeout(timeout))
+        self.execute_with(f, Wait::AtMost(timeout))
     }
 
     fn execute_with<F: FnOnce() + Send + 'static>(
@@ -475,7 +479,7 @@ impl Pool {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.submit_with(f, Wait::Block)
+        self.submit_with(f, Wait::WhileFull)
     }
 
     /// Queues `f` if there is room now (never blocks) and returns a handle
@@ -500,7 +504,7 @@ impl Pool {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.submit_with(f, Wait::No)
+        self.submit_with(f, Wait::Never)
     }
 
     /// Queues `f`, blocking while the queue is full for at most `timeout`,
@@ -525,7 +529,7 @@ impl Pool {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.submit_with(f, Wait::Timeout(timeout))
+        self.submit_with(f, Wait::AtMost(timeout))
     }
 
     fn submit_with<F, R>(&self, f: F, how: Wait<'_>) -> Result<JobHandle<R>, Rejected<F>>
@@ -1003,37 +1007,34 @@ impl Builder {
     ///
     /// # Errors
     ///
-    /// `InvalidInput` for 0 workers or a capacity the backend refuses;
-    /// the spawn error if a thread cannot be started (workers already
-    /// started are shut down first).
+    /// [`BuildError::NoWorkers`], [`BuildError::ZeroCapacity`],
+    /// [`BuildError::Capacity`] for a capacity the backend refuses, or
+    /// [`BuildError::Spawn`] if a thread cannot be started (workers
+    /// already started are shut down first).
     ///
     /// # Examples
     ///
     /// ```
-    /// let err = ringq_pool::Pool::builder().workers(0).build().unwrap_err();
-    /// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    /// use ringq_pool::{BuildError, Pool};
+    ///
+    /// let err = Pool::builder().workers(0).build().unwrap_err();
+    /// assert!(matches!(err, BuildError::NoWorkers));
+    /// assert_eq!(err.to_string(), "a pool needs at least one worker");
     /// ```
-    pub fn build(self) -> io::Result<Pool> {
+    pub fn build(self) -> Result<Pool, BuildError> {
         let workers = match self.workers {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
         if workers == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "a pool needs at least one worker",
-            ));
+            return Err(BuildError::NoWorkers);
         }
         if self.capacity == 0 {
             // A rendezvous queue (ringq's capacity 0) is not a pool backend
             // yet: submitting would need an idle worker to hand each job to.
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "a pool's queue capacity must be at least 1",
-            ));
+            return Err(BuildError::ZeroCapacity);
         }
-        let queue = (self.backend)(self.capacity)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let queue = (self.backend)(self.capacity).map_err(BuildError::Capacity)?;
         let shared = Arc::new(Shared {
             capacity: queue.capacity(),
             queue,
@@ -1062,7 +1063,9 @@ impl Builder {
             }
             let worker_shared = shared.clone();
             // On error `pool` drops here: close, join the ones started.
-            let handle = builder.spawn(move || worker_shared.work(i))?;
+            let handle = builder
+                .spawn(move || worker_shared.work(i))
+                .map_err(BuildError::Spawn)?;
             lock(&shared.worker_ids).push(handle.thread().id());
             pool.workers.push(handle);
         }

@@ -25,6 +25,7 @@ assert_impl_all!(ringq_pool::PipelineError<String>: std::error::Error, Send, Syn
 assert_impl_all!(ringq_pool::Panic: Send, Sync, std::fmt::Debug, std::fmt::Display);
 assert_impl_all!(Aborted: Send, std::fmt::Debug);
 assert_impl_all!(Builder: Send, std::fmt::Debug);
+assert_impl_all!(ringq_pool::BuildError: std::error::Error, Send, Sync);
 assert_impl_all!(Stats: Copy, Eq);
 assert_impl_all!(Report: Copy, Eq);
 
@@ -61,16 +62,21 @@ fn error_strings_are_pinned_and_never_print_the_job() {
 
 #[test]
 fn bad_configuration_is_an_error_from_build_and_a_panic_from_new() {
-    use std::io::ErrorKind::InvalidInput;
+    use ringq_pool::BuildError;
+    use std::error::Error;
     let e = Pool::builder().workers(0).build().unwrap_err();
-    assert_eq!(e.kind(), InvalidInput);
+    assert!(matches!(e, BuildError::NoWorkers), "{e:?}");
+    assert!(e.source().is_none());
     let e = Pool::builder().capacity(0).build().unwrap_err();
-    assert_eq!(e.kind(), InvalidInput);
+    assert!(matches!(e, BuildError::ZeroCapacity), "{e:?}");
+    assert_eq!(e.to_string(), "a pool's queue capacity must be at least 1");
     let e = Pool::builder()
         .capacity(ringq::MAX_CAPACITY + 1)
         .build()
         .unwrap_err();
-    assert_eq!(e.kind(), InvalidInput);
+    assert!(matches!(e, BuildError::Capacity(_)), "{e:?}");
+    assert!(e.to_string().contains("exceeds the maximum"), "{e}");
+    assert!(e.source().is_some());
     let msg = std::panic::catch_unwind(|| Pool::new(0, 1)).unwrap_err();
     assert!(ringq_pool::panic_message(msg.as_ref()).contains("at least one worker"));
     assert!(std::panic::catch_unwind(|| Pool::new(1, 0)).is_err());
