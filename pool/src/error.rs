@@ -253,7 +253,7 @@ impl<E: fmt::Display> fmt::Display for GroupError<E> {
             GroupError::Failed(e) => write!(f, "job failed: {e}"),
             GroupError::Panicked(p) => write!(f, "job panicked: {}", p.message()),
             GroupError::Cancelled => {
-                f.write_str("job cancelled or refused: the group failed or was cancelled first")
+                f.write_str("job cancelled or refused: the group failed or was cancelled, or the pool is closed")
             }
         }
     }

@@ -56,7 +56,7 @@ fn error_strings_are_pinned_and_never_print_the_job() {
     assert_eq!(format!("{:?}", GroupError::Failed(3)), "Failed(3)");
     assert_eq!(
         GroupError::<u8>::Cancelled.to_string(),
-        "job cancelled or refused: the group failed or was cancelled first"
+        "job cancelled or refused: the group failed or was cancelled, or the pool is closed"
     );
 }
 
