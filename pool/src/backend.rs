@@ -84,9 +84,9 @@ pub trait Backend: Send + Sync + 'static {
     /// Pops if a job is there now.
     fn try_pop(&self) -> Option<Job>;
 
-    /// Closes the queue (idempotent). See the module docs for what must
-    /// hold when it returns.
-    fn close(&self);
+    /// Closes the queue (idempotent): `true` if this call closed it. See
+    /// the module docs for what must hold when it returns.
+    fn close(&self) -> bool;
 
     /// Whether the queue is closed.
     fn is_closed(&self) -> bool;
@@ -151,8 +151,8 @@ impl Backend for RingqBackend {
         self.0.try_pop().ok()
     }
 
-    fn close(&self) {
-        self.0.close();
+    fn close(&self) -> bool {
+        self.0.close()
     }
 
     fn is_closed(&self) -> bool {
@@ -417,8 +417,8 @@ mod crossbeam_backend {
             self.rx.try_recv().ok()
         }
 
-        fn close(&self) {
-            self.gate.close();
+        fn close(&self) -> bool {
+            self.gate.close()
         }
 
         fn is_closed(&self) -> bool {
@@ -525,8 +525,8 @@ mod std_backend {
             rx.try_recv().ok().map(|job| self.took(job))
         }
 
-        fn close(&self) {
-            self.gate.close();
+        fn close(&self) -> bool {
+            self.gate.close()
         }
 
         fn is_closed(&self) -> bool {

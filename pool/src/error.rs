@@ -4,6 +4,8 @@ use std::any::Any;
 use std::error::Error;
 use std::fmt;
 
+use crate::panic::Panic;
+
 /// A job the pool did not accept; the caller's own closure comes back.
 ///
 /// Because nothing is lost, the usual policies are one line each:
@@ -112,10 +114,58 @@ impl<F> fmt::Display for Rejected<F> {
 
 impl<F> Error for Rejected<F> {}
 
+/// Why [`Builder::build`](crate::Builder::build) could not make a pool.
+///
+/// # Examples
+///
+/// ```
+/// use ringq_pool::{BuildError, Pool};
+/// use std::error::Error;
+///
+/// let err = Pool::builder().capacity(ringq::MAX_CAPACITY + 1).build().unwrap_err();
+/// assert!(matches!(err, BuildError::Capacity(_)));
+/// assert!(err.source().is_some()); // the queue's `CapacityError`
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// `workers(0)`: a pool needs at least one worker.
+    NoWorkers,
+    /// `capacity(0)`: a pool over a rendezvous (capacity 0) queue is not
+    /// supported yet.
+    ZeroCapacity,
+    /// The backend refused the capacity (above its maximum, or its queue
+    /// could not be allocated).
+    Capacity(ringq::CapacityError),
+    /// A worker thread could not be spawned.
+    Spawn(std::io::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::NoWorkers => f.write_str("a pool needs at least one worker"),
+            BuildError::ZeroCapacity => f.write_str("a pool's queue capacity must be at least 1"),
+            BuildError::Capacity(e) => write!(f, "the pool's queue: {e}"),
+            BuildError::Spawn(e) => write!(f, "could not spawn a worker thread: {e}"),
+        }
+    }
+}
+
+impl Error for BuildError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        match self {
+            BuildError::Capacity(e) => Some(e),
+            BuildError::Spawn(e) => Some(e),
+            BuildError::NoWorkers | BuildError::ZeroCapacity => None,
+        }
+    }
+}
+
 /// Why a [`JobHandle`](crate::JobHandle) has no result.
 pub enum JobError {
-    /// The job panicked; this is the payload `panic!` was called with.
-    Panicked(Box<dyn Any + Send>),
+    /// The job panicked: its message and payload.
+    Panicked(Panic),
     /// The job never ran: its handle cancelled it, or the pool was aborted
     /// (and its [`PendingJob`](crate::PendingJob) was dropped unrun).
     Cancelled,
@@ -139,7 +189,7 @@ impl JobError {
 impl fmt::Debug for JobError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            JobError::Panicked(p) => write!(f, "Panicked({:?})", panic_message(p.as_ref())),
+            JobError::Panicked(p) => write!(f, "Panicked({:?})", p.message()),
             JobError::Cancelled => f.write_str("Cancelled"),
         }
     }
@@ -148,7 +198,7 @@ impl fmt::Debug for JobError {
 impl fmt::Display for JobError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            JobError::Panicked(p) => write!(f, "job panicked: {}", panic_message(p.as_ref())),
+            JobError::Panicked(p) => write!(f, "job panicked: {}", p.message()),
             JobError::Cancelled => f.write_str("job cancelled before it started"),
         }
     }
@@ -160,8 +210,8 @@ impl Error for JobError {}
 pub enum GroupError<E> {
     /// A job returned this error.
     Failed(E),
-    /// A job panicked; this is the payload.
-    Panicked(Box<dyn Any + Send>),
+    /// A job panicked: its message and payload.
+    Panicked(Panic),
     /// The job never ran (the group or the pool was cancelled first), or the
     /// group refused a new job because it had already failed or been
     /// cancelled, or the pool was closed.
@@ -191,7 +241,7 @@ impl<E: fmt::Debug> fmt::Debug for GroupError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             GroupError::Failed(e) => f.debug_tuple("Failed").field(e).finish(),
-            GroupError::Panicked(p) => write!(f, "Panicked({:?})", panic_message(p.as_ref())),
+            GroupError::Panicked(p) => write!(f, "Panicked({:?})", p.message()),
             GroupError::Cancelled => f.write_str("Cancelled"),
         }
     }
@@ -201,8 +251,10 @@ impl<E: fmt::Display> fmt::Display for GroupError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             GroupError::Failed(e) => write!(f, "job failed: {e}"),
-            GroupError::Panicked(p) => write!(f, "job panicked: {}", panic_message(p.as_ref())),
-            GroupError::Cancelled => f.write_str("job cancelled"),
+            GroupError::Panicked(p) => write!(f, "job panicked: {}", p.message()),
+            GroupError::Cancelled => {
+                f.write_str("job cancelled or refused: the group failed or was cancelled, or the pool is closed")
+            }
         }
     }
 }
@@ -213,8 +265,8 @@ impl<E: fmt::Debug + fmt::Display> Error for GroupError<E> {}
 pub enum PipelineError<E> {
     /// A stage returned this error (the first one; the others were stopped).
     Failed(E),
-    /// A stage panicked; this is the payload.
-    Panicked(Box<dyn Any + Send>),
+    /// A stage panicked: its message and payload.
+    Panicked(Panic),
     /// The pipeline's token was cancelled from outside.
     Cancelled,
 }
@@ -224,7 +276,7 @@ impl<E: fmt::Debug> fmt::Debug for PipelineError<E> {
         match self {
             PipelineError::Failed(e) => f.debug_tuple("Failed").field(e).finish(),
             PipelineError::Panicked(p) => {
-                write!(f, "Panicked({:?})", panic_message(p.as_ref()))
+                write!(f, "Panicked({:?})", p.message())
             }
             PipelineError::Cancelled => f.write_str("Cancelled"),
         }
@@ -236,7 +288,7 @@ impl<E: fmt::Display> fmt::Display for PipelineError<E> {
         match self {
             PipelineError::Failed(e) => write!(f, "pipeline stage failed: {e}"),
             PipelineError::Panicked(p) => {
-                write!(f, "pipeline stage panicked: {}", panic_message(p.as_ref()))
+                write!(f, "pipeline stage panicked: {}", p.message())
             }
             PipelineError::Cancelled => f.write_str("pipeline cancelled"),
         }

@@ -11,8 +11,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use ringq::CancelToken;
 
-use crate::error::GroupError;
+use crate::error::{GroupError, Rejected};
 use crate::job::{Ended, Job, PanicSink, Task};
+use crate::panic::Panic;
 use crate::pool::{Pool, Wait};
 use crate::semaphore::{Permit, Semaphore};
 use crate::sync::{lock, wait, Arc, Condvar, Mutex, MutexGuard};
@@ -139,7 +140,10 @@ where
         let (outcome, ended) = match catch_unwind(AssertUnwindSafe(move || f(&token))) {
             Ok(Ok(())) => (None, Ended::Completed),
             Ok(Err(e)) => (Some(GroupError::Failed(e)), Ended::Completed),
-            Err(payload) => (Some(GroupError::Panicked(payload)), Ended::Panicked),
+            Err(payload) => (
+                Some(GroupError::Panicked(Panic::new(payload))),
+                Ended::Panicked,
+            ),
         };
         end.outcome = Some(outcome);
         drop_quietly(end);
@@ -181,6 +185,7 @@ impl<'p, E: Send + 'static> Group<'p, E> {
     /// # Examples
     ///
     /// See [`Group`].
+    #[track_caller]
     pub fn limit(mut self, n: usize) -> Self {
         assert!(n > 0, "Group::limit(0) would refuse every job");
         self.limit = Some(Semaphore::new(n));
@@ -216,47 +221,60 @@ impl<'p, E: Send + 'static> Group<'p, E> {
         };
         // Cancellable: a group cancelled (or failed) while this spawn waits
         // for room in the pool's queue must not wait for the room.
-        self.push(f, permit, Wait::Until(&self.token))
+        self.push(f, permit, Wait::UntilCancelled(&self.token))
+            .map_err(|_| GroupError::Cancelled)
     }
 
-    /// Like [`spawn`](Self::spawn) but never blocks: `false` (and `f` is
-    /// dropped) if the group is at its limit, the pool's queue is full, the
-    /// group has failed or been cancelled, or the pool is closed.
+    /// Like [`spawn`](Self::spawn) but never blocks, and hands `f` back
+    /// when it cannot take it: [`Rejected::Full`] if the group is at its
+    /// limit or the pool's queue is full, [`Rejected::Closed`] if the group
+    /// has failed or been cancelled, or the pool is closed.
+    ///
+    /// # Errors
+    ///
+    /// As above; the closure is in the error ([`Rejected::into_inner`]).
     ///
     /// # Examples
     ///
     /// ```
+    /// use ringq_pool::Rejected;
+    ///
     /// let pool = ringq_pool::Pool::new(1, 8);
     /// let group = pool.group::<()>();
-    /// assert!(group.try_spawn(|_| Ok(())));
+    /// assert!(group.try_spawn(|_| Ok(())).is_ok());
     /// group.cancel();
-    /// assert!(!group.try_spawn(|_| Ok(())));
+    /// match group.try_spawn(|_| Ok(())) {
+    ///     Err(Rejected::Closed(f)) => drop(f), // ours again: run it, keep it or drop it
+    ///     other => panic!("{other:?}"),
+    /// }
     /// ```
-    pub fn try_spawn<F>(&self, f: F) -> bool
+    pub fn try_spawn<F>(&self, f: F) -> Result<(), Rejected<F>>
     where
         F: FnOnce(&CancelToken) -> Result<(), E> + Send + 'static,
     {
         if self.token.is_cancelled() {
-            return false;
+            return Err(Rejected::Closed(f));
         }
         let permit = match &self.limit {
             None => None,
             Some(sem) => match sem.try_acquire() {
                 Some(p) => Some(p),
-                None => return false,
+                None => return Err(Rejected::Full(f)),
             },
         };
-        self.push(f, permit, Wait::No).is_ok()
+        self.push(f, permit, Wait::Never)
     }
 
-    fn push<F>(&self, f: F, permit: Option<Permit>, how: Wait<'_>) -> Result<(), GroupError<E>>
+    /// Queues `f` as a job of the group; on refusal the closure comes back
+    /// (and the job ends without an outcome).
+    fn push<F>(&self, f: F, permit: Option<Permit>, how: Wait<'_>) -> Result<(), Rejected<F>>
     where
         F: FnOnce(&CancelToken) -> Result<(), E> + Send + 'static,
     {
         // Again after waiting for the permit: a sibling may have failed
         // meanwhile (its permit comes back only after it cancelled).
         if self.token.is_cancelled() {
-            return Err(GroupError::Cancelled);
+            return Err(Rejected::Closed(f));
         }
         lock(&self.state.inner).in_flight += 1;
         let job = GroupJob {
@@ -271,10 +289,17 @@ impl<'p, E: Send + 'static> Group<'p, E> {
         match self.pool.push_job(Job::from_task(job), how) {
             Ok(()) => Ok(()),
             Err(rejected) => {
-                // Never accepted: end it without recording anything.
-                let mut job = rejected.into_inner().into_task::<GroupJob<F, E>>();
-                job.end.outcome = Some(None);
-                Err(GroupError::Cancelled)
+                let full = rejected.is_full();
+                // Never accepted: end it without recording anything, and
+                // give the closure back.
+                let GroupJob { f, mut end } = rejected.into_inner().into_task::<GroupJob<F, E>>();
+                end.outcome = Some(None);
+                drop(end);
+                Err(if full {
+                    Rejected::Full(f)
+                } else {
+                    Rejected::Closed(f)
+                })
             }
         }
     }

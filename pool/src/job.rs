@@ -9,6 +9,7 @@ use std::fmt;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
 use crate::error::JobError;
+use crate::panic::Panic;
 use crate::sync::{lock, wait, Arc, Condvar, Mutex};
 use crate::unwind::drop_quietly;
 
@@ -124,7 +125,7 @@ impl<F: FnOnce() + Send + 'static> Task for Exec<F> {
 }
 
 /// Where a submitted job is, as its handle sees it.
-enum Slot<R> {
+enum Progress<R> {
     Queued,
     Running,
     Cancelled,
@@ -134,24 +135,24 @@ enum Slot<R> {
 }
 
 struct HandleState<R> {
-    slot: Mutex<Slot<R>>,
+    progress: Mutex<Progress<R>>,
     changed: Condvar,
 }
 
 impl<R> HandleState<R> {
-    fn set(&self, slot: Slot<R>) {
-        *lock(&self.slot) = slot;
+    fn set(&self, progress: Progress<R>) {
+        *lock(&self.progress) = progress;
         self.changed.notify_all();
     }
 
     /// `Queued` → `Cancelled`; false if the job had already started or ended.
     fn cancel(&self) -> bool {
-        let mut slot = lock(&self.slot);
-        if !matches!(*slot, Slot::Queued) {
+        let mut progress = lock(&self.progress);
+        if !matches!(*progress, Progress::Queued) {
             return false;
         }
-        *slot = Slot::Cancelled;
-        drop(slot);
+        *progress = Progress::Cancelled;
+        drop(progress);
         self.changed.notify_all();
         true
     }
@@ -181,7 +182,7 @@ where
 {
     pub(crate) fn new(f: F) -> (Submitted<F, R>, JobHandle<R>) {
         let state = Arc::new(HandleState {
-            slot: Mutex::new(Slot::Queued),
+            progress: Mutex::new(Progress::Queued),
             changed: Condvar::new(),
         });
         let handle = JobHandle {
@@ -205,16 +206,16 @@ where
     fn run(self: Box<Self>, _sink: PanicSink<'_>) -> Ended {
         let Submitted { f, state } = *self;
         {
-            let mut slot = lock(&state.0.slot);
-            if !matches!(*slot, Slot::Queued) {
-                drop(slot);
+            let mut progress = lock(&state.0.progress);
+            if !matches!(*progress, Progress::Queued) {
+                drop(progress);
                 // Cancelled while queued: the closure's captures are the
                 // caller's and may panic on drop.
                 drop_quietly(f);
                 drop_quietly(state);
                 return Ended::Cancelled;
             }
-            *slot = Slot::Running;
+            *progress = Progress::Running;
         }
         let result = catch_unwind(AssertUnwindSafe(f));
         let ended = if result.is_ok() {
@@ -222,7 +223,7 @@ where
         } else {
             Ended::Panicked
         };
-        state.0.set(Slot::Done(result));
+        state.0.set(Progress::Done(result));
         // With the handle already dropped, this drops the result (or the
         // panic payload), which is the caller's and may panic on drop.
         drop_quietly(state);
@@ -230,7 +231,7 @@ where
     }
 
     fn is_cancelled(&self) -> bool {
-        matches!(*lock(&self.state.0.slot), Slot::Cancelled)
+        matches!(*lock(&self.state.0.progress), Progress::Cancelled)
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
@@ -275,15 +276,15 @@ impl<R> JobHandle<R> {
     /// assert!(matches!(h.join(), Err(JobError::Panicked(_))));
     /// ```
     pub fn join(self) -> Result<R, JobError> {
-        let mut slot = lock(&self.state.slot);
-        while matches!(*slot, Slot::Queued | Slot::Running) {
-            slot = wait(&self.state.changed, slot);
+        let mut progress = lock(&self.state.progress);
+        while matches!(*progress, Progress::Queued | Progress::Running) {
+            progress = wait(&self.state.changed, progress);
         }
-        match std::mem::replace(&mut *slot, Slot::Taken) {
-            Slot::Done(Ok(r)) => Ok(r),
-            Slot::Done(Err(payload)) => Err(JobError::Panicked(payload)),
-            Slot::Cancelled => Err(JobError::Cancelled),
-            Slot::Queued | Slot::Running | Slot::Taken => {
+        match std::mem::replace(&mut *progress, Progress::Taken) {
+            Progress::Done(Ok(r)) => Ok(r),
+            Progress::Done(Err(payload)) => Err(JobError::Panicked(Panic::new(payload))),
+            Progress::Cancelled => Err(JobError::Cancelled),
+            Progress::Queued | Progress::Running | Progress::Taken => {
                 unreachable!("the loop above waits out Queued and Running; only join takes")
             }
         }
@@ -303,7 +304,10 @@ impl<R> JobHandle<R> {
     /// assert!(h.is_finished());
     /// ```
     pub fn is_finished(&self) -> bool {
-        matches!(*lock(&self.state.slot), Slot::Cancelled | Slot::Done(_))
+        matches!(
+            *lock(&self.state.progress),
+            Progress::Cancelled | Progress::Done(_)
+        )
     }
 
     /// Cancels the job if it has not started: returns `true` if it had not,
@@ -335,13 +339,13 @@ impl<R> JobHandle<R> {
 
 impl<R> fmt::Debug for JobHandle<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = match *lock(&self.state.slot) {
-            Slot::Queued => "queued",
-            Slot::Running => "running",
-            Slot::Cancelled => "cancelled",
-            Slot::Done(Ok(_)) => "completed",
-            Slot::Done(Err(_)) => "panicked",
-            Slot::Taken => "joined",
+        let state = match *lock(&self.state.progress) {
+            Progress::Queued => "queued",
+            Progress::Running => "running",
+            Progress::Cancelled => "cancelled",
+            Progress::Done(Ok(_)) => "completed",
+            Progress::Done(Err(_)) => "panicked",
+            Progress::Taken => "joined",
         };
         f.debug_struct("JobHandle").field("state", &state).finish()
     }

@@ -6,14 +6,19 @@
 //! pipelines:
 //!
 //! * [`Pool`]: a fixed set of workers over a bounded queue. `execute` and
-//!   `submit` block while the queue is full, `try_execute` never blocks, and
+//!   `submit` block while the queue is full, `try_execute`/`try_submit`
+//!   never block, `execute_timeout`/`submit_timeout` block for a while, and
 //!   a rejected job comes back to the caller ([`Rejected::into_inner`]).
 //!   [`Pool::shutdown`] (and `Drop`) runs every queued job;
 //!   [`Pool::abort`] hands them back. A panicking job never kills a worker.
 //! * [`JobHandle`]: the result of a `submit`ted job; it can be cancelled
 //!   before it starts.
 //! * [`Group`]: the first error or panic cancels the group's token and the
-//!   jobs that have not started, with an optional limit on jobs in flight.
+//!   jobs that have not started, with an optional limit on jobs in flight;
+//!   `try_spawn` hands a refused closure back.
+//! * Errors are `Send + Sync` (a caught panic travels as a [`Panic`]: its
+//!   message, and its payload by value), so `handle.join()?` converts into
+//!   `Box<dyn Error + Send + Sync>`.
 //! * [`Semaphore`]: permits on a ringq queue.
 //! * [`pipeline`]: sources, stages, ordered and unordered parallel maps and
 //!   fan-in, stopped as a whole by one token.
@@ -32,14 +37,14 @@
 //!
 //! | misuse | result |
 //! |---|---|
-//! | `Pool::new(0, _)`, capacity 0 or too large | panic with a message (`Pool::builder().build()` returns `InvalidInput` instead) |
+//! | `Pool::new(0, _)`, capacity 0 (a rendezvous pool is not supported yet) or too large | panic with a message pointing at the caller (`Pool::builder().build()` returns a [`BuildError`] instead) |
 //! | submitting to a closed pool | `Rejected::Closed(f)`: your closure comes back |
 //! | `wait_idle` from one of the pool's own jobs | panic with a message (it would wait for itself) |
 //! | dropping or `shutdown` of the pool inside its own job | closes only; the workers finish the queue and exit on their own |
 //! | blocking `execute` from inside a job while every worker does the same on a full queue | deadlock, as with any bounded pool: use `try_execute` from jobs |
 //! | `JobHandle::join`, `Group::wait` or dropping a `Group` from inside a job of the same pool, while the awaited jobs are queued behind it | deadlock when every worker does it (the awaited jobs never get a worker); not detected: join or wait from outside the pool |
 //! | a job, result or panic payload whose `Drop` panics | caught on the worker (and the panic payloads that drop throws, 4 levels deep; past that one is leaked); the worker lives on and the job is counted |
-//! | `Group::limit(0)`, a pipeline stage with 0 workers | panic with a message |
+//! | `Group::limit(0)`, a pipeline stage with 0 workers, `Semaphore::new` above `ringq::MAX_CAPACITY` | panic with a message naming the call, pointing at the caller |
 //!
 //! # Examples
 //!
@@ -57,6 +62,7 @@
 mod error;
 mod group;
 mod job;
+mod panic;
 mod pool;
 mod semaphore;
 mod sync;
@@ -70,9 +76,10 @@ pub use crate::backend::CrossbeamBackend;
 #[cfg(feature = "std-mpsc")]
 pub use crate::backend::StdBackend;
 pub use crate::backend::{Backend, RingqBackend};
-pub use crate::error::{panic_message, GroupError, JobError, PipelineError, Rejected};
+pub use crate::error::{panic_message, BuildError, GroupError, JobError, PipelineError, Rejected};
 pub use crate::group::Group;
 pub use crate::job::{Job, JobHandle, PendingJob};
+pub use crate::panic::Panic;
 pub use crate::pool::{Aborted, Builder, Pool, Report, Stats};
 pub use crate::semaphore::{Permit, Semaphore};
 pub use ringq::CancelToken;

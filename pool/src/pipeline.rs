@@ -47,6 +47,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use ringq::{bounded, CancelToken, Consumer, Producer};
 
 use crate::error::PipelineError;
+use crate::panic::Panic;
 use crate::semaphore::{Permit, Semaphore};
 use crate::sync::{lock, thread, Arc, Mutex};
 
@@ -113,7 +114,7 @@ impl<E> Ctx<E> {
                 None
             }
             Err(payload) => {
-                self.fail(PipelineError::Panicked(payload));
+                self.fail(PipelineError::Panicked(Panic::new(payload)));
                 None
             }
         }

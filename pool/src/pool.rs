@@ -28,7 +28,6 @@
 
 use std::any::Any;
 use std::fmt;
-use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
@@ -36,6 +35,7 @@ use crossbeam_utils::CachePadded;
 use ringq::{CancelToken, CapacityError, PushCancelError, PushTimeoutError, TryPushError};
 
 use crate::backend::{Backend, RingqBackend};
+use crate::error::BuildError;
 use crate::error::Rejected;
 use crate::group::Group;
 use crate::job::{Ended, Exec, Job, JobHandle, PendingJob, Submitted};
@@ -160,12 +160,15 @@ impl Counters {
 /// How a submit waits for room.
 #[derive(Clone, Copy)]
 pub(crate) enum Wait<'a> {
-    Block,
-    No,
-    Timeout(Duration),
+    /// Block while the queue is full (`push(job, Wait::WhileFull)`).
+    WhileFull,
+    /// Never block: a full queue rejects the job at once.
+    Never,
+    /// Block while full, for at most this long.
+    AtMost(Duration),
     /// Block until the token is cancelled; a cancelled push is rejected as
     /// [`Rejected::Full`] (it gave up waiting for room, like a timeout).
-    Until(&'a CancelToken),
+    UntilCancelled(&'a CancelToken),
 }
 
 /// Takes a job's "accepted" count back when its push does not succeed,
@@ -187,22 +190,23 @@ impl Shared {
         self.accepted.fetch_add(1, Ordering::SeqCst);
         let unaccept = Unaccept(self);
         let result = match how {
-            Wait::Block => self.queue.push(job).map_err(Rejected::Closed),
-            Wait::No => self.queue.try_push(job).map_err(|e| match e {
+            Wait::WhileFull => self.queue.push(job).map_err(Rejected::Closed),
+            Wait::Never => self.queue.try_push(job).map_err(|e| match e {
                 TryPushError::Full(j) => Rejected::Full(j),
                 TryPushError::Closed(j) => Rejected::Closed(j),
             }),
-            Wait::Timeout(d) => self.queue.push_timeout(job, d).map_err(|e| match e {
+            Wait::AtMost(d) => self.queue.push_timeout(job, d).map_err(|e| match e {
                 PushTimeoutError::Timeout(j) => Rejected::Full(j),
                 PushTimeoutError::Closed(j) => Rejected::Closed(j),
             }),
-            Wait::Until(token) => self
-                .queue
-                .push_cancellable(job, token)
-                .map_err(|e| match e {
-                    PushCancelError::Cancelled(j) => Rejected::Full(j),
-                    PushCancelError::Closed(j) => Rejected::Closed(j),
-                }),
+            Wait::UntilCancelled(token) => {
+                self.queue
+                    .push_cancellable(job, token)
+                    .map_err(|e| match e {
+                        PushCancelError::Cancelled(j) => Rejected::Full(j),
+                        PushCancelError::Closed(j) => Rejected::Closed(j),
+                    })
+            }
         };
         if result.is_ok() {
             // Accepted for good: keep the count.
@@ -357,12 +361,14 @@ impl Pool {
     /// let pool = ringq_pool::Pool::new(2, 16);
     /// assert_eq!(pool.stats().workers, 2);
     /// ```
+    #[track_caller]
     pub fn new(workers: usize, capacity: usize) -> Pool {
-        Pool::builder()
-            .workers(workers)
-            .capacity(capacity)
-            .build()
-            .unwrap_or_else(|e| panic!("ringq_pool::Pool::new: {e}"))
+        // A `match`, not `unwrap_or_else`: the panic must be in this
+        // function's body for `#[track_caller]` to name the caller.
+        match Pool::builder().workers(workers).capacity(capacity).build() {
+            Ok(pool) => pool,
+            Err(e) => panic!("ringq_pool::Pool::new: {e}"),
+        }
     }
 
     /// A [`Builder`] for the other settings.
@@ -392,7 +398,7 @@ impl Pool {
     /// pool.execute(|| ()).unwrap();
     /// ```
     pub fn execute<F: FnOnce() + Send + 'static>(&self, f: F) -> Result<(), Rejected<F>> {
-        self.execute_with(f, Wait::Block)
+        self.execute_with(f, Wait::WhileFull)
     }
 
     /// Queues `f` if there is room now; never blocks.
@@ -417,7 +423,7 @@ impl Pool {
     /// assert!(dropped <= 10);
     /// ```
     pub fn try_execute<F: FnOnce() + Send + 'static>(&self, f: F) -> Result<(), Rejected<F>> {
-        self.execute_with(f, Wait::No)
+        self.execute_with(f, Wait::Never)
     }
 
     /// Queues `f`, blocking while the queue is full for at most `timeout`.
@@ -440,7 +446,7 @@ impl Pool {
         f: F,
         timeout: Duration,
     ) -> Result<(), Rejected<F>> {
-        self.execute_with(f, Wait::Timeout(timeout))
+        self.execute_with(f, Wait::AtMost(timeout))
     }
 
     fn execute_with<F: FnOnce() + Send + 'static>(
@@ -473,8 +479,66 @@ impl Pool {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
+        self.submit_with(f, Wait::WhileFull)
+    }
+
+    /// Queues `f` if there is room now (never blocks) and returns a handle
+    /// to its result.
+    ///
+    /// # Errors
+    ///
+    /// [`Rejected::Full`] with `f` if the queue is full,
+    /// [`Rejected::Closed`] if the pool is closed (even when also full).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(1, 4);
+    /// match pool.try_submit(|| 6 * 7) {
+    ///     Ok(h) => assert_eq!(h.join().unwrap(), 42),
+    ///     Err(rejected) => assert_eq!((rejected.into_inner())(), 42), // caller runs
+    /// }
+    /// ```
+    pub fn try_submit<F, R>(&self, f: F) -> Result<JobHandle<R>, Rejected<F>>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.submit_with(f, Wait::Never)
+    }
+
+    /// Queues `f`, blocking while the queue is full for at most `timeout`,
+    /// and returns a handle to its result.
+    ///
+    /// # Errors
+    ///
+    /// [`Rejected::Full`] with `f` if the queue stayed full,
+    /// [`Rejected::Closed`] if the pool is closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let pool = ringq_pool::Pool::new(1, 4);
+    /// let h = pool.submit_timeout(|| "done", Duration::from_millis(10)).unwrap();
+    /// assert_eq!(h.join().unwrap(), "done");
+    /// ```
+    pub fn submit_timeout<F, R>(&self, f: F, timeout: Duration) -> Result<JobHandle<R>, Rejected<F>>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.submit_with(f, Wait::AtMost(timeout))
+    }
+
+    fn submit_with<F, R>(&self, f: F, how: Wait<'_>) -> Result<JobHandle<R>, Rejected<F>>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
         let (task, handle) = Submitted::new(f);
-        match self.shared.push(Job::from_task(task), Wait::Block) {
+        match self.shared.push(Job::from_task(task), how) {
             Ok(()) => Ok(handle),
             Err(r) => Err(r.map(|job| job.into_task::<Submitted<F, R>>().f)),
         }
@@ -485,17 +549,20 @@ impl Pool {
     }
 
     /// Stops accepting jobs; queued jobs still run. Wakes submitters blocked
-    /// on a full queue with [`Rejected::Closed`]. Idempotent.
+    /// on a full queue with [`Rejected::Closed`]. Returns `true` if this call
+    /// closed the pool, `false` if it was already closed (as
+    /// [`ringq::Queue::close`]).
     ///
     /// # Examples
     ///
     /// ```
     /// let pool = ringq_pool::Pool::new(1, 4);
-    /// pool.close();
+    /// assert!(pool.close());
+    /// assert!(!pool.close()); // idempotent
     /// assert!(pool.execute(|| ()).unwrap_err().is_closed());
     /// ```
-    pub fn close(&self) {
-        self.shared.queue.close();
+    pub fn close(&self) -> bool {
+        self.shared.queue.close()
     }
 
     /// Whether the pool is closed.
@@ -708,6 +775,7 @@ impl Pool {
     /// group.spawn(|_token| Err("bad input".to_owned())).unwrap();
     /// assert_eq!(group.wait().unwrap_err().failed().unwrap(), "bad input");
     /// ```
+    #[must_use = "a group that is dropped at once waits for nothing and runs nothing"]
     pub fn group<E: Send + 'static>(&self) -> Group<'_, E> {
         Group::new(self)
     }
@@ -939,37 +1007,34 @@ impl Builder {
     ///
     /// # Errors
     ///
-    /// `InvalidInput` for 0 workers or a capacity the backend refuses;
-    /// the spawn error if a thread cannot be started (workers already
-    /// started are shut down first).
+    /// [`BuildError::NoWorkers`], [`BuildError::ZeroCapacity`],
+    /// [`BuildError::Capacity`] for a capacity the backend refuses, or
+    /// [`BuildError::Spawn`] if a thread cannot be started (workers
+    /// already started are shut down first).
     ///
     /// # Examples
     ///
     /// ```
-    /// let err = ringq_pool::Pool::builder().workers(0).build().unwrap_err();
-    /// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    /// use ringq_pool::{BuildError, Pool};
+    ///
+    /// let err = Pool::builder().workers(0).build().unwrap_err();
+    /// assert!(matches!(err, BuildError::NoWorkers));
+    /// assert_eq!(err.to_string(), "a pool needs at least one worker");
     /// ```
-    pub fn build(self) -> io::Result<Pool> {
+    pub fn build(self) -> Result<Pool, BuildError> {
         let workers = match self.workers {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
         if workers == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "a pool needs at least one worker",
-            ));
+            return Err(BuildError::NoWorkers);
         }
         if self.capacity == 0 {
             // A rendezvous queue (ringq's capacity 0) is not a pool backend
             // yet: submitting would need an idle worker to hand each job to.
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "a pool's queue capacity must be at least 1",
-            ));
+            return Err(BuildError::ZeroCapacity);
         }
-        let queue = (self.backend)(self.capacity)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let queue = (self.backend)(self.capacity).map_err(BuildError::Capacity)?;
         let shared = Arc::new(Shared {
             capacity: queue.capacity(),
             queue,
@@ -998,7 +1063,9 @@ impl Builder {
             }
             let worker_shared = shared.clone();
             // On error `pool` drops here: close, join the ones started.
-            let handle = builder.spawn(move || worker_shared.work(i))?;
+            let handle = builder
+                .spawn(move || worker_shared.work(i))
+                .map_err(BuildError::Spawn)?;
             lock(&shared.worker_ids).push(handle.thread().id());
             pool.workers.push(handle);
         }

@@ -55,7 +55,13 @@ impl Semaphore {
     /// ```
     /// assert_eq!(ringq_pool::Semaphore::new(3).available(), 3);
     /// ```
+    #[track_caller]
     pub fn new(permits: usize) -> Semaphore {
+        assert!(
+            permits <= ringq::MAX_CAPACITY,
+            "ringq_pool::Semaphore::new: {permits} permits exceed the maximum of {}",
+            ringq::MAX_CAPACITY
+        );
         let queue = Queue::new(permits.max(1));
         for _ in 0..permits {
             queue

@@ -17,10 +17,15 @@ assert_impl_all!(Pool: Send, Sync, std::fmt::Debug);
 assert_impl_all!(JobHandle<u8>: Send, std::fmt::Debug);
 assert_impl_all!(Semaphore: Send, Sync);
 assert_impl_all!(Rejected<fn()>: std::error::Error, Send);
-assert_impl_all!(JobError: std::error::Error, Send);
-assert_impl_all!(GroupError<String>: std::error::Error);
+// Sync too, so `h.join()?` converts into `Box<dyn Error + Send + Sync>`
+// (and `anyhow::Error`).
+assert_impl_all!(JobError: std::error::Error, Send, Sync);
+assert_impl_all!(GroupError<String>: std::error::Error, Send, Sync);
+assert_impl_all!(ringq_pool::PipelineError<String>: std::error::Error, Send, Sync);
+assert_impl_all!(ringq_pool::Panic: Send, Sync, std::fmt::Debug, std::fmt::Display);
 assert_impl_all!(Aborted: Send, std::fmt::Debug);
 assert_impl_all!(Builder: Send, std::fmt::Debug);
+assert_impl_all!(ringq_pool::BuildError: std::error::Error, Send, Sync);
 assert_impl_all!(Stats: Copy, Eq);
 assert_impl_all!(Report: Copy, Eq);
 
@@ -43,26 +48,35 @@ fn error_strings_are_pinned_and_never_print_the_job() {
         JobError::Cancelled.to_string(),
         "job cancelled before it started"
     );
-    let p = JobError::Panicked(Box::new("boom"));
+    let pool = Pool::new(1, 1);
+    let p = pool.submit(|| panic!("boom")).unwrap().join().unwrap_err();
     assert_eq!(p.to_string(), "job panicked: boom");
     assert_eq!(format!("{p:?}"), "Panicked(\"boom\")");
     assert_eq!(GroupError::Failed("e").to_string(), "job failed: e");
     assert_eq!(format!("{:?}", GroupError::Failed(3)), "Failed(3)");
-    assert_eq!(GroupError::<u8>::Cancelled.to_string(), "job cancelled");
+    assert_eq!(
+        GroupError::<u8>::Cancelled.to_string(),
+        "job cancelled or refused: the group failed or was cancelled, or the pool is closed"
+    );
 }
 
 #[test]
 fn bad_configuration_is_an_error_from_build_and_a_panic_from_new() {
-    use std::io::ErrorKind::InvalidInput;
+    use ringq_pool::BuildError;
+    use std::error::Error;
     let e = Pool::builder().workers(0).build().unwrap_err();
-    assert_eq!(e.kind(), InvalidInput);
+    assert!(matches!(e, BuildError::NoWorkers), "{e:?}");
+    assert!(e.source().is_none());
     let e = Pool::builder().capacity(0).build().unwrap_err();
-    assert_eq!(e.kind(), InvalidInput);
+    assert!(matches!(e, BuildError::ZeroCapacity), "{e:?}");
+    assert_eq!(e.to_string(), "a pool's queue capacity must be at least 1");
     let e = Pool::builder()
         .capacity(ringq::MAX_CAPACITY + 1)
         .build()
         .unwrap_err();
-    assert_eq!(e.kind(), InvalidInput);
+    assert!(matches!(e, BuildError::Capacity(_)), "{e:?}");
+    assert!(e.to_string().contains("exceeds the maximum"), "{e}");
+    assert!(e.source().is_some());
     let msg = std::panic::catch_unwind(|| Pool::new(0, 1)).unwrap_err();
     assert!(ringq_pool::panic_message(msg.as_ref()).contains("at least one worker"));
     assert!(std::panic::catch_unwind(|| Pool::new(1, 0)).is_err());
@@ -191,7 +205,7 @@ fn submit_join_cancel_and_is_finished() {
     assert_eq!(a.join().unwrap(), "a");
     assert!(matches!(b.join(), Err(JobError::Cancelled)));
     match c.join() {
-        Err(JobError::Panicked(p)) => assert_eq!(ringq_pool::panic_message(p.as_ref()), "c failed"),
+        Err(JobError::Panicked(p)) => assert_eq!(p.message(), "c failed"),
         other => panic!("{other:?}"),
     }
     let s = pool.shutdown();
@@ -268,7 +282,7 @@ fn wait_idle_from_inside_a_job_panics_instead_of_hanging() {
     let h = pool.submit(move || inner.wait_idle()).unwrap();
     match h.join() {
         Err(JobError::Panicked(p)) => {
-            assert!(ringq_pool::panic_message(p.as_ref()).contains("wait for itself"))
+            assert!(p.message().contains("wait for itself"))
         }
         other => panic!("{other:?}"),
     }
@@ -475,4 +489,86 @@ fn zero_limits_are_documented_panics() {
     })
     .unwrap_err();
     assert!(ringq_pool::panic_message(msg.as_ref()).contains("at least one worker"));
+}
+
+#[test]
+fn job_errors_convert_into_send_sync_boxed_errors() {
+    fn run(pool: &Pool) -> Result<u32, Box<dyn std::error::Error + Send + Sync>> {
+        let h = pool.submit(|| -> u32 { panic!("no value") }).unwrap();
+        Ok(h.join()?)
+    }
+    let pool = Pool::new(1, 2);
+    let err = run(&pool).unwrap_err();
+    assert_eq!(err.to_string(), "job panicked: no value");
+    // The payload is still there, by value.
+    let p = match pool.submit(|| std::panic::panic_any(7u8)).unwrap().join() {
+        Err(JobError::Panicked(p)) => p,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(p.message(), "<non-string panic payload>");
+    assert_eq!(p.into_payload().downcast_ref::<u8>(), Some(&7));
+}
+
+#[test]
+fn constructor_panics_point_at_the_caller_and_name_the_type() {
+    use std::panic::{catch_unwind, set_hook, take_hook};
+    use std::sync::Mutex;
+    static LOCATION: Mutex<Option<String>> = Mutex::new(None);
+    let hook = take_hook();
+    // Only this test's own panics (other tests panic on other threads).
+    let me = std::thread::current().id();
+    set_hook(Box::new(move |info| {
+        if std::thread::current().id() == me {
+            *LOCATION.lock().unwrap() = info.location().map(|l| l.file().to_owned());
+        }
+    }));
+    let cases: [(fn(), &str); 3] = [
+        (|| drop(Pool::new(0, 1)), "at least one worker"),
+        (
+            || drop(Semaphore::new(usize::MAX)),
+            "ringq_pool::Semaphore::new",
+        ),
+        (
+            || {
+                let pool = Pool::new(1, 1);
+                let _g = pool.group::<()>().limit(0);
+            },
+            "Group::limit(0)",
+        ),
+    ];
+    let mut seen = Vec::new();
+    for (f, text) in cases {
+        let msg = catch_unwind(f).unwrap_err();
+        let msg = ringq_pool::panic_message(msg.as_ref()).to_owned();
+        seen.push((msg.contains(text), LOCATION.lock().unwrap().take(), msg));
+    }
+    set_hook(hook);
+    for (has_text, file, msg) in seen {
+        assert!(has_text, "{msg}");
+        assert_eq!(file.as_deref(), Some(file!()), "{msg}");
+    }
+}
+
+#[test]
+fn submit_has_the_three_waiting_modes_of_execute() {
+    use std::time::Duration;
+    let pool = Pool::new(1, 1);
+    let gate = common::occupy_workers(&pool, 1);
+    let first = pool.try_submit(|| 1).unwrap(); // fills the queue
+    let f = match pool.try_submit(|| 2) {
+        Err(Rejected::Full(f)) => f,
+        other => panic!("full queue: {:?}", other.map(|_| ())),
+    };
+    assert_eq!(f(), 2); // the closure came back
+    match pool.submit_timeout(|| 3, Duration::from_millis(5)) {
+        Err(Rejected::Full(f)) => assert_eq!(f(), 3),
+        other => panic!("full queue: {:?}", other.map(|_| ())),
+    }
+    gate.open();
+    assert_eq!(first.join().unwrap(), 1);
+    let h = pool.submit_timeout(|| 4, Duration::from_secs(10)).unwrap();
+    assert_eq!(h.join().unwrap(), 4);
+    assert!(pool.close());
+    assert!(!pool.close());
+    assert!(pool.try_submit(|| 5).unwrap_err().is_closed());
 }

@@ -318,8 +318,8 @@ impl ringq_pool::Backend for PanickyBackend {
     fn try_pop(&self) -> Option<ringq_pool::Job> {
         self.0.try_pop()
     }
-    fn close(&self) {
-        self.0.close();
+    fn close(&self) -> bool {
+        self.0.close()
     }
     fn is_closed(&self) -> bool {
         self.0.is_closed()

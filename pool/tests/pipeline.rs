@@ -114,10 +114,7 @@ fn a_panic_in_a_stage_is_reported() {
     ys.into_iter().for_each(drop);
     match p.wait() {
         Err(PipelineError::Panicked(payload)) => {
-            assert_eq!(
-                ringq_pool::panic_message(payload.as_ref()),
-                format!("stage saw {bad}")
-            )
+            assert_eq!(payload.message(), format!("stage saw {bad}"))
         }
         other => panic!("{other:?}"),
     }

@@ -58,6 +58,7 @@ struct Shared<T> {
 /// assert_eq!(received, (0..100).collect::<Vec<_>>());
 /// ```
 #[track_caller]
+#[must_use = "dropping both handles closes the queue at once"]
 pub fn bounded<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
     match try_bounded(capacity) {
         Ok(pair) => pair,
