@@ -40,7 +40,10 @@ pub trait Backend: Send + Sync + 'static {
     ///
     /// # Errors
     ///
-    /// [`CapacityError`] if `capacity` is 0 or too large for this backend.
+    /// [`CapacityError`] if `capacity` is too large for this backend.
+    /// ([`Builder::build`](crate::Builder::build) refuses 0 before it asks a
+    /// backend: ringq's capacity 0 is a rendezvous queue, which the pool
+    /// does not support yet.)
     fn with_capacity(capacity: usize) -> Result<Self, CapacityError>
     where
         Self: Sized;
