@@ -210,19 +210,15 @@ impl<T> Zero<T> {
     }
 
     /// Whether an operation of `side` would not block now: the queue is
-    /// closed or the other side has a waiting operation (not `me`'s).
-    pub(crate) fn is_ready(&self, side: Side, me: Option<&Arc<Context>>) -> bool {
+    /// closed or the other side has a waiting operation (a hint, for
+    /// `Select`).
+    pub(crate) fn is_ready(&self, side: Side) -> bool {
         let other = match side {
             Side::Push => Side::Pop,
             Side::Pop => Side::Push,
         };
-        self.lists.with(|l| {
-            l.closed
-                || match me {
-                    Some(me) => l.has_waiting(other, me),
-                    None => l.side(other).iter().any(|p| p.cx.is_waiting()),
-                }
-        })
+        self.lists
+            .with(|l| l.closed || l.side(other).iter().any(|p| p.cx.is_waiting()))
     }
 
     /// A blocking push: hands `value` to a popper, waiting for one until

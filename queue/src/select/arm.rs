@@ -47,9 +47,9 @@ impl<'a> Watch<'a> {
 }
 
 /// Whether a pop on `q` would not block now (a hint).
-fn pop_ready<T>(q: &Queue<T>, me: Option<&Arc<Context>>) -> bool {
+fn pop_ready<T>(q: &Queue<T>) -> bool {
     match q.zero() {
-        Some(zero) => zero.is_ready(Side::Pop, me),
+        Some(zero) => zero.is_ready(Side::Pop),
         // SeqCst loads of head and tail inside `len` and `is_closed`: the
         // waiter's re-check of the handshake in `ring.rs`.
         None => !q.is_empty() || q.is_closed(),
@@ -57,9 +57,9 @@ fn pop_ready<T>(q: &Queue<T>, me: Option<&Arc<Context>>) -> bool {
 }
 
 /// Whether a push on `q` would not block now (a hint).
-fn push_ready<T>(q: &Queue<T>, me: Option<&Arc<Context>>) -> bool {
+fn push_ready<T>(q: &Queue<T>) -> bool {
     match q.zero() {
-        Some(zero) => zero.is_ready(Side::Push, me),
+        Some(zero) => zero.is_ready(Side::Push),
         // As in `pop_ready`.
         None => q.len() < q.capacity() || q.is_closed(),
     }
@@ -85,8 +85,8 @@ impl<'a, T> WatchArm<'a, T> {
 
     fn ready(&self) -> bool {
         match self.pop {
-            true => pop_ready(self.queue, None),
-            false => push_ready(self.queue, None),
+            true => pop_ready(self.queue),
+            false => push_ready(self.queue),
         }
     }
 }
@@ -160,11 +160,11 @@ impl<'a, T> Registration<'a, T> {
             }
             (None, Side::Pop) => {
                 self.watch.register(cx);
-                !pop_ready(self.queue, None)
+                !pop_ready(self.queue)
             }
             (None, Side::Push) => {
                 self.watch.register(cx);
-                !push_ready(self.queue, None)
+                !push_ready(self.queue)
             }
         }
     }
@@ -330,7 +330,7 @@ impl<T> Arm for PushArm<'_, T> {
                 }
                 Partner::None => false,
             },
-            None => push_ready(self.reg.queue, None),
+            None => push_ready(self.reg.queue),
         }
     }
 
