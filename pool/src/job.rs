@@ -7,6 +7,9 @@
 use std::any::Any;
 use std::fmt;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::task;
+
+mod future;
 
 use crate::error::JobError;
 use crate::panic::Panic;
@@ -136,13 +139,27 @@ enum Progress<R> {
 
 struct HandleState<R> {
     progress: Mutex<Progress<R>>,
+    /// Wakes a thread in `join`.
     changed: Condvar,
+    /// Wakes a task awaiting the handle (`job/future.rs`): stored while
+    /// `progress` is locked and still pending, taken after every change.
+    waker: Mutex<Option<task::Waker>>,
 }
 
 impl<R> HandleState<R> {
     fn set(&self, progress: Progress<R>) {
         *lock(&self.progress) = progress;
         self.changed.notify_all();
+        self.wake_task();
+    }
+
+    /// Wakes the task awaiting the handle, if any. Called after a change of
+    /// `progress`, with its lock released (the waker may run the
+    /// executor's code).
+    fn wake_task(&self) {
+        if let Some(waker) = lock(&self.waker).take() {
+            waker.wake();
+        }
     }
 
     /// `Queued` → `Cancelled`; false if the job had already started or ended.
@@ -154,6 +171,7 @@ impl<R> HandleState<R> {
         *progress = Progress::Cancelled;
         drop(progress);
         self.changed.notify_all();
+        self.wake_task();
         true
     }
 }
@@ -184,6 +202,7 @@ where
         let state = Arc::new(HandleState {
             progress: Mutex::new(Progress::Queued),
             changed: Condvar::new(),
+            waker: Mutex::new(None),
         });
         let handle = JobHandle {
             state: state.clone(),
@@ -280,14 +299,7 @@ impl<R> JobHandle<R> {
         while matches!(*progress, Progress::Queued | Progress::Running) {
             progress = wait(&self.state.changed, progress);
         }
-        match std::mem::replace(&mut *progress, Progress::Taken) {
-            Progress::Done(Ok(r)) => Ok(r),
-            Progress::Done(Err(payload)) => Err(JobError::Panicked(Panic::new(payload))),
-            Progress::Cancelled => Err(JobError::Cancelled),
-            Progress::Queued | Progress::Running | Progress::Taken => {
-                unreachable!("the loop above waits out Queued and Running; only join takes")
-            }
-        }
+        take_result(&mut progress)
     }
 
     /// Whether the job has finished (ran, panicked or was cancelled), so
@@ -334,6 +346,18 @@ impl<R> JobHandle<R> {
     /// ```
     pub fn cancel(&self) -> bool {
         self.state.cancel()
+    }
+}
+
+/// Takes a finished job's result out of `progress`, leaving `Taken`.
+fn take_result<R>(progress: &mut Progress<R>) -> Result<R, JobError> {
+    match std::mem::replace(progress, Progress::Taken) {
+        Progress::Done(Ok(r)) => Ok(r),
+        Progress::Done(Err(payload)) => Err(JobError::Panicked(Panic::new(payload))),
+        Progress::Cancelled => Err(JobError::Cancelled),
+        Progress::Queued | Progress::Running | Progress::Taken => {
+            unreachable!("callers wait out Queued and Running; only join and poll take")
+        }
     }
 }
 

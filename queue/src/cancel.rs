@@ -1,9 +1,14 @@
 //! Cancellation tokens: Go's `ctx.Done()` for blocking queue calls.
 
+mod cancelled;
+
 use std::fmt;
 use std::time::{Duration, Instant};
 
 use crate::spin_lock::SpinLock;
+use crate::wait::Waiter;
+
+pub use self::cancelled::Cancelled;
 use crate::sync::{
     current, deadline_passed, park, park_timeout, Arc, AtomicBool, Ordering, Thread,
 };
@@ -48,10 +53,15 @@ struct Inner {
     /// the token then, and every thread blocked on the token parks no later
     /// than the earliest deadline in its chain ([`CancelToken::deadline`]).
     deadline: Option<Instant>,
-    /// Threads blocked on this token or on a descendant of it. `cancel`
-    /// unparks them while holding the lock, so a thread whose `Watch` has
-    /// been dropped gets no late `unpark` from here.
-    waiters: SpinLock<Vec<Thread>>,
+    /// Threads blocked on this token or on a descendant of it, and tasks
+    /// awaiting [`CancelToken::cancelled`]. `cancel` unparks the threads
+    /// while holding the lock, so a thread whose `Watch` has been dropped
+    /// gets no late `unpark` from here (a task may get a late wake: a
+    /// spurious poll).
+    waiters: SpinLock<Vec<Waiter>>,
+    /// Whether a timer thread will cancel this token at `deadline`, for
+    /// tasks awaiting `cancelled` (`cancel/cancelled.rs`).
+    timer: AtomicBool,
 }
 
 impl CancelToken {
@@ -74,6 +84,7 @@ impl CancelToken {
                 parent,
                 deadline,
                 waiters: SpinLock::new(Vec::new()),
+                timer: AtomicBool::new(false),
             }),
         }
     }
@@ -280,14 +291,19 @@ impl CancelToken {
     /// the returned guard is dropped. The caller must check `is_cancelled`
     /// *after* this returns and before parking.
     pub(crate) fn watch(&self, thread: &Thread) -> Watch<'_> {
+        self.watch_as(Waiter::Thread(thread.clone()))
+    }
+
+    /// [`watch`](Self::watch) for any waiter, a task included.
+    pub(crate) fn watch_as(&self, waiter: Waiter) -> Watch<'_> {
         let mut node = Some(&*self.inner);
         while let Some(inner) = node {
-            inner.waiters.with(|waiters| waiters.push(thread.clone()));
+            inner.waiters.with(|waiters| waiters.push(waiter.clone()));
             node = inner.parent.as_deref();
         }
         Watch {
             token: self,
-            thread: thread.clone(),
+            waiter,
         }
     }
 }
@@ -327,28 +343,35 @@ impl Inner {
         // The flag is set before we take the lock, and waiters register under
         // the lock before they check the flag: either we find a waiter here,
         // or its check comes after our unlock and sees the flag.
-        self.waiters.with(|waiters| {
-            for thread in waiters.drain(..) {
-                thread.unpark();
+        let tasks: Vec<Waiter> = self.waiters.with(|waiters| {
+            let mut tasks = Vec::new();
+            for waiter in waiters.drain(..) {
+                match waiter {
+                    Waiter::Thread(thread) => thread.unpark(),
+                    task => tasks.push(task),
+                }
             }
+            tasks
         });
+        // A task's waker may run the executor's code: not under the lock.
+        tasks.into_iter().for_each(Waiter::wake);
     }
 }
 
-/// A thread's registration with a token and its ancestors; removed on drop.
+/// A waiter's registration with a token and its ancestors; removed on drop.
 pub(crate) struct Watch<'a> {
     token: &'a CancelToken,
-    thread: Thread,
+    waiter: Waiter,
 }
 
 impl Drop for Watch<'_> {
     fn drop(&mut self) {
-        let id = self.thread.id();
+        let who = self.waiter.who();
         let mut node = Some(&*self.token.inner);
         while let Some(inner) = node {
             inner.waiters.with(|waiters| {
                 // Absent when `cancel` already emptied the list.
-                if let Some(pos) = waiters.iter().position(|t| t.id() == id) {
+                if let Some(pos) = waiters.iter().position(|w| w.is(who)) {
                     waiters.swap_remove(pos);
                 }
             });

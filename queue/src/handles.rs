@@ -12,11 +12,15 @@ use crate::error::{
     PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError, PushTimeoutError,
     TryPopError, TryPushError,
 };
+use crate::future::Registration;
 use crate::iter::{CancellableIter, IntoIter, Iter, TryIter};
 use crate::queue::Queue;
 use crate::sync::{Arc, AtomicUsize, Ordering};
 
+mod asynchronous;
 mod batch;
+#[cfg(feature = "stream")]
+mod stream;
 
 /// What both sides share.
 struct Shared<T> {
@@ -97,7 +101,10 @@ pub(crate) fn from_queue<T>(queue: Queue<T>) -> (Producer<T>, Consumer<T>) {
         Producer {
             shared: shared.clone(),
         },
-        Consumer { shared },
+        Consumer {
+            shared,
+            stream: Registration::new(),
+        },
     )
 }
 
@@ -429,6 +436,8 @@ impl<T> fmt::Debug for Producer<T> {
 /// ```
 pub struct Consumer<T> {
     shared: Arc<Shared<T>>,
+    /// Our place in the pop side's waiter list while used as a `Stream`.
+    stream: Registration,
 }
 
 impl<T> Consumer<T> {
@@ -666,6 +675,7 @@ impl<T> Clone for Consumer<T> {
         acquire(&self.shared.consumers);
         Consumer {
             shared: self.shared.clone(),
+            stream: Registration::new(),
         }
     }
 }
@@ -681,6 +691,10 @@ impl<T> Drop for Consumer<T> {
     /// The last consumer closes the queue and drops the values still in it
     /// at once: nobody can receive them any more (see [`bounded`]).
     fn drop(&mut self) {
+        // A `Stream` poll left pending: leave the list, passing on a
+        // wake-up meant for it (`future.rs`).
+        let (_, poppers) = self.shared.queue.wakers();
+        self.stream.abandon(poppers);
         if release(&self.shared.consumers, &self.shared.queue) {
             discard_queued(&self.shared.queue);
         }

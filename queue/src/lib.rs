@@ -91,6 +91,7 @@ mod builder;
 mod cancel;
 mod capacity;
 mod error;
+mod future;
 mod handles;
 mod iter;
 mod on_close;
@@ -105,12 +106,13 @@ mod sync;
 mod wait;
 
 pub use crate::builder::Builder;
-pub use crate::cancel::CancelToken;
+pub use crate::cancel::{CancelToken, Cancelled};
 pub use crate::capacity::{CapacityError, MAX_CAPACITY};
 pub use crate::error::{
     PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError, PushTimeoutError,
     TryPopError, TryPushError,
 };
+pub use crate::future::{PopFuture, PushFuture};
 pub use crate::handles::{bounded, try_bounded, Consumer, Producer};
 pub use crate::iter::{CancellableIter, IntoIter, Iter, TryIter};
 pub use crate::policy::WaitPolicy;

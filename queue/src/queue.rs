@@ -21,6 +21,7 @@ use crate::rendezvous::Zero;
 use crate::ring::Ring;
 use crate::wait::{block, Until, Waker};
 
+mod asynchronous;
 mod batch;
 
 /// A bounded multi-producer multi-consumer queue.
@@ -87,7 +88,7 @@ enum Flavor<T> {
 
 /// Maps an `attempt` result to the blocking loop's control flow.
 #[inline]
-fn push_step<T>(result: Result<(), TryPushError<T>>) -> ControlFlow<Result<(), T>, T> {
+pub(crate) fn push_step<T>(result: Result<(), TryPushError<T>>) -> ControlFlow<Result<(), T>, T> {
     match result {
         Ok(()) => ControlFlow::Break(Ok(())),
         Err(TryPushError::Closed(v)) => ControlFlow::Break(Err(v)),
@@ -96,7 +97,7 @@ fn push_step<T>(result: Result<(), TryPushError<T>>) -> ControlFlow<Result<(), T
 }
 
 #[inline]
-fn pop_step<T>(result: Result<T, TryPopError>) -> ControlFlow<Option<T>, ()> {
+pub(crate) fn pop_step<T>(result: Result<T, TryPopError>) -> ControlFlow<Option<T>, ()> {
     match result {
         Ok(v) => ControlFlow::Break(Some(v)),
         Err(TryPopError::Closed) => ControlFlow::Break(None),

@@ -312,7 +312,7 @@ impl<T> Zero<T> {
 }
 
 /// The value of a pusher's own packet that no popper took.
-fn take_back<T>(packet: &Packet<T>) -> T {
+pub(crate) fn take_back<T>(packet: &Packet<T>) -> T {
     packet
         .take()
         .expect("a packet no popper committed keeps its value")

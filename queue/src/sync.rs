@@ -97,6 +97,19 @@ pub(crate) const BUSY_WAIT: bool = true;
 #[cfg(any(loom, shuttle))]
 pub(crate) const BUSY_WAIT: bool = false;
 
+/// A number never returned before in this process: the identity of an
+/// async operation in waiter lists (`wait/waiter.rs`).
+///
+/// The one atomic outside the shim's switch: it takes part in no
+/// handshake (only uniqueness matters, which a relaxed `fetch_add` on one
+/// location gives in every build), so loom and shuttle need not explore
+/// it. 2^64 ids do not run out.
+pub(crate) fn next_task_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    // Relaxed: uniqueness only, see above.
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Spin hints per spin round (see [`SPIN_ROUNDS`]).
 pub(crate) const SPIN_PAUSES: u32 = 4;
 
@@ -155,6 +168,21 @@ mod std_impl {
         if let Some(left) = deadline.checked_duration_since(Instant::now()) {
             std::thread::park_timeout(left);
         }
+    }
+
+    /// Runs `f` on a new thread at `deadline`: the timer behind a deadline
+    /// token's `cancelled()` future (`cancel/cancelled.rs`). `false` if no
+    /// thread could be started.
+    pub(crate) fn spawn_timer(deadline: Instant, f: impl FnOnce() + Send + 'static) -> bool {
+        std::thread::Builder::new()
+            .name("ringq-deadline".into())
+            .spawn(move || {
+                while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+                    std::thread::sleep(left);
+                }
+                f();
+            })
+            .is_ok()
     }
 
     /// Exponential back-off for retry loops: crossbeam-utils' `Backoff`.
@@ -231,6 +259,12 @@ mod model {
     #[inline]
     pub(crate) fn deadline_passed(_deadline: Instant) -> bool {
         true
+    }
+
+    /// No clock: every deadline has passed, so a deadline token is already
+    /// cancelled and no timer is ever needed.
+    pub(crate) fn spawn_timer(_deadline: Instant, _f: impl FnOnce() + Send + 'static) -> bool {
+        unreachable!("without a clock a deadline token is cancelled at once")
     }
 
     /// No clock: a timed park returns at once, after a yield so the model

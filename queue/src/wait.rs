@@ -48,9 +48,11 @@
 //! * Cancellation: see `CancelToken::watch`.
 
 pub(crate) mod context;
+pub(crate) mod waiter;
 
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
+use std::task;
 use std::time::Instant;
 
 use crate::cancel::{earlier, CancelToken};
@@ -60,17 +62,22 @@ use crate::sync::{
     current, deadline_passed, load_seqcst, park, park_timeout, spin_hint, AtomicUsize, Ordering,
     Thread, BUSY_WAIT, SPIN_PAUSES, SPIN_ROUNDS,
 };
+pub(crate) use crate::wait::waiter::{TaskId, Waiter, Who};
 
-/// Threads parked on one side of a queue (pushers or poppers).
+/// Threads parked on one side of a queue (pushers or poppers), and async
+/// tasks waiting on that side (`future.rs`).
 pub(crate) struct Waker {
-    /// Number of threads in `waiters`. Non-zero means a notifier must take the
-    /// lock; zero lets the fast path skip it.
+    /// Number of entries in `waiters`. Non-zero means a notifier must take
+    /// the lock; zero lets the fast path skip it.
     count: AtomicUsize,
-    /// Parked threads, oldest first. Notifiers `unpark` while holding the
-    /// lock, so once `unregister` returns no late `unpark` from this list can
-    /// reach the thread (it may find a stored token at its next `park`,
-    /// which every caller of `park` tolerates).
-    waiters: SpinLock<VecDeque<Thread>>,
+    /// Waiting threads and tasks, oldest first. Notifiers `unpark` a thread
+    /// while holding the lock, so once `unregister` returns no late
+    /// `unpark` from this list can reach the thread (it may find a stored
+    /// token at its next `park`, which every caller of `park` tolerates).
+    /// A task's waker is called after the lock is released (it may run
+    /// the executor's code); a late wake of a task is a spurious poll,
+    /// which every future here tolerates.
+    waiters: SpinLock<VecDeque<Waiter>>,
 }
 
 impl Waker {
@@ -84,20 +91,33 @@ impl Waker {
     /// Adds `thread` to the list. The caller must re-check the queue after
     /// this returns and before parking.
     pub(crate) fn register(&self, thread: &Thread) {
+        self.push(Waiter::Thread(thread.clone()));
+    }
+
+    /// Adds the task `id` to the list with `waker`. The caller must
+    /// re-check the queue after this returns and before returning
+    /// `Pending` (the same handshake as a thread's).
+    pub(crate) fn register_task(&self, id: TaskId, waker: &task::Waker) {
+        self.push(Waiter::Task {
+            id,
+            waker: waker.clone(),
+        });
+    }
+
+    fn push(&self, waiter: Waiter) {
         self.waiters.with(|waiters| {
-            waiters.push_back(thread.clone());
+            waiters.push_back(waiter);
             // SeqCst: the waiter's half of the handshake in `ring.rs`; it must
             // precede the re-check's fence in the total order.
             self.count.fetch_add(1, Ordering::SeqCst);
         });
     }
 
-    /// Removes `thread` from the list. Returns `false` if it was no longer
+    /// Removes `who` from the list. Returns `false` if it was no longer
     /// there, i.e. a notifier took it out: a notification was addressed to it.
-    pub(crate) fn unregister(&self, thread: &Thread) -> bool {
-        let id = thread.id();
+    pub(crate) fn unregister(&self, who: Who<'_>) -> bool {
         self.waiters
-            .with(|waiters| match waiters.iter().position(|t| t.id() == id) {
+            .with(|waiters| match waiters.iter().position(|w| w.is(who)) {
                 Some(pos) => {
                     waiters.remove(pos);
                     // Relaxed: `count` only changes under the lock; a notifier that
@@ -109,71 +129,59 @@ impl Waker {
             })
     }
 
-    /// Whether `thread` is still on the list: `false` once a notifier took
+    /// Whether `who` is still on the list: `false` once a notifier took
     /// it off (a notification was addressed to it).
-    pub(crate) fn is_registered(&self, thread: &Thread) -> bool {
-        let id = thread.id();
+    pub(crate) fn is_registered(&self, who: Who<'_>) -> bool {
         self.waiters
-            .with(|waiters| waiters.iter().any(|t| t.id() == id))
+            .with(|waiters| waiters.iter().any(|w| w.is(who)))
     }
 
-    /// Wakes the oldest parked thread, if any. One SeqCst load when none is.
+    /// Wakes the oldest waiter, if any. One SeqCst load when none is.
     #[inline]
     pub(crate) fn notify_one(&self) {
         // SeqCst (through the shim's loom-aware load): the notifier's half of
         // the handshake in `ring.rs`.
         if load_seqcst(&self.count) != 0 {
-            self.notify_one_slow();
+            self.notify_slow(1);
         }
     }
 
-    #[cold]
-    fn notify_one_slow(&self) {
-        self.waiters.with(|waiters| {
-            if let Some(thread) = waiters.pop_front() {
-                // Relaxed: under the lock, see `unregister`.
-                self.count.fetch_sub(1, Ordering::Relaxed);
-                thread.unpark();
-            }
-        });
-    }
-
-    /// Wakes up to `n` of the oldest parked threads, for a batch that made
-    /// `n` values (or slots) available: one lock round trip for the batch,
-    /// and one SeqCst load when nobody is parked, as `notify_one`.
+    /// Wakes up to `n` of the oldest waiters, for a batch that made `n`
+    /// values (or slots) available: one lock round trip for the batch,
+    /// and one SeqCst load when nobody waits, as `notify_one`.
     #[inline]
     pub(crate) fn notify_many(&self, n: usize) {
-        match n {
-            0 => {}
-            1 => self.notify_one(),
-            // SeqCst (through the shim's loom-aware load): the notifier's
-            // half of the handshake in `ring.rs`.
-            _ if load_seqcst(&self.count) != 0 => self.notify_many_slow(n),
-            _ => {}
+        // SeqCst (through the shim's loom-aware load): the notifier's
+        // half of the handshake in `ring.rs`.
+        if n != 0 && load_seqcst(&self.count) != 0 {
+            self.notify_slow(n);
         }
     }
 
-    #[cold]
-    fn notify_many_slow(&self, n: usize) {
-        self.waiters.with(|waiters| {
-            for thread in waiters.drain(..n.min(waiters.len())) {
-                // Relaxed: under the lock, see `unregister`.
-                self.count.fetch_sub(1, Ordering::Relaxed);
-                thread.unpark();
-            }
-        });
-    }
-
-    /// Wakes every parked thread. Always takes the lock (see the module docs:
+    /// Wakes every waiter. Always takes the lock (see the module docs:
     /// the close handshake goes through the lock, not through `count`).
     pub(crate) fn notify_all(&self) {
-        self.waiters.with(|waiters| {
+        self.notify_slow(usize::MAX);
+    }
+
+    /// Takes up to `n` of the oldest waiters off the list; unparks the
+    /// threads under the lock and wakes the tasks after it.
+    #[cold]
+    fn notify_slow(&self, n: usize) {
+        let tasks: Vec<Waiter> = self.waiters.with(|waiters| {
+            let n = n.min(waiters.len());
             // Relaxed: under the lock, see `unregister`.
-            self.count.store(0, Ordering::Relaxed);
-            for thread in waiters.drain(..) {
-                thread.unpark();
+            self.count.fetch_sub(n, Ordering::Relaxed);
+            let mut tasks = Vec::new();
+            for waiter in waiters.drain(..n) {
+                match waiter {
+                    Waiter::Thread(thread) => thread.unpark(),
+                    task => tasks.push(task),
+                }
             }
+            tasks
         });
+        tasks.into_iter().for_each(Waiter::wake);
     }
 }
 
@@ -321,7 +329,7 @@ fn park_phase<S, R>(
         // The re-check that makes parking safe (handshake in `ring.rs`).
         match attempt(state) {
             ControlFlow::Break(r) => {
-                if !waker.unregister(&me) {
+                if !waker.unregister(Who::Thread(&me)) {
                     // Notified after registering, but this result may predate
                     // the notification: pass it on.
                     waker.notify_one();
@@ -331,7 +339,7 @@ fn park_phase<S, R>(
             ControlFlow::Continue(s) => state = s,
         }
         if let Some(stop) = until.stop() {
-            if !waker.unregister(&me) {
+            if !waker.unregister(Who::Thread(&me)) {
                 // Notified since the attempt above: use it before leaving.
                 match attempt(state) {
                     ControlFlow::Break(r) => return Ok(r),
@@ -348,7 +356,7 @@ fn park_phase<S, R>(
         // check) is still seen here, and the next round's attempt uses it.
         // With std's tokens this costs one lock round trip per park.
         let cancelled = until.token.is_some_and(CancelToken::is_cancelled);
-        if waker.is_registered(&me) && !cancelled {
+        if waker.is_registered(Who::Thread(&me)) && !cancelled {
             // Wake by the call's own deadline and by its token's, if any.
             match earlier(until.deadline, until.token.and_then(CancelToken::deadline)) {
                 Some(at) => park_timeout(at),
@@ -358,6 +366,6 @@ fn park_phase<S, R>(
         // Whether woken by a notification, the token, the deadline or
         // spuriously, leave the list; the next round's attempt uses a
         // notification if there was one.
-        waker.unregister(&me);
+        waker.unregister(Who::Thread(&me));
     }
 }

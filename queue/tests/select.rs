@@ -462,11 +462,16 @@ fn a_watcher_that_does_not_pop_passes_the_wake_up_on() {
         s.spawn(|| done_tx.send(q.pop()).unwrap());
         let_it_park();
         q.push(1).unwrap();
-        assert_eq!(watcher.join().unwrap(), 0);
         let got = done_rx.recv_timeout(Duration::from_secs(if cfg!(miri) { 60 } else { 5 }));
-        if got.is_err() {
-            q.close(); // free the popper (it drains the 1), then fail
-        }
+        // Close before joining: if the scheduler ran the popper's
+        // registration before the watcher's (`let_it_park` is a sleep, not
+        // a guarantee; under miri it is 1 ms), the popper was notified
+        // first and took the value, and the watcher, rightly, still waits.
+        // A closed queue is ready, so the join below cannot hang; and if
+        // the popper missed its wake-up, the close frees it (it drains the
+        // 1) before the assertion fails.
+        q.close();
+        assert_eq!(watcher.join().unwrap(), 0);
         assert_eq!(got, Ok(Ok(1)), "the parked popper missed its wake-up");
     });
 }

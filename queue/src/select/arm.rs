@@ -8,7 +8,7 @@ use crate::queue::Queue;
 use crate::rendezvous::{Packet, Partner, Side};
 use crate::sync::{Arc, Thread};
 use crate::wait::context::Context;
-use crate::wait::{Until, Waker};
+use crate::wait::{Until, Waker, Who};
 
 use super::engine::Arm;
 
@@ -35,14 +35,14 @@ impl<'a> Watch<'a> {
     fn is_registered(&self) -> bool {
         self.thread
             .as_ref()
-            .map_or(true, |t| self.waker.is_registered(t))
+            .map_or(true, |t| self.waker.is_registered(Who::Thread(t)))
     }
 
     /// `true` if a notification was addressed to us.
     fn unregister(&mut self) -> bool {
         self.thread
             .take()
-            .is_some_and(|t| !self.waker.unregister(&t))
+            .is_some_and(|t| !self.waker.unregister(Who::Thread(&t)))
     }
 }
 

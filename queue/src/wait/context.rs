@@ -19,32 +19,68 @@
 //! select fails looks for another waiter. So a blocked call ends with
 //! exactly one outcome, and a value is handed over at most once.
 
+use std::task;
+
 use super::{Stop, Until};
 use crate::cancel::{earlier, CancelToken};
+use crate::spin_lock::SpinLock;
 use crate::sync::{current, park, park_timeout, Arc, AtomicUsize, Ordering, Thread};
 
 const WAITING: usize = 0;
 const ABORTED: usize = 1;
 const FIRST_ARM: usize = 2;
 
-/// The commit state of one blocked operation, and the thread to wake.
+/// The commit state of one blocked operation, and who to wake.
 pub(crate) struct Context {
-    thread: Thread,
+    owner: Owner,
     state: AtomicUsize,
+}
+
+/// Who waits on a context: a parked thread, or an async task (a rendezvous
+/// `PushFuture`, `future.rs`) whose latest waker each poll stores.
+enum Owner {
+    Thread(Thread),
+    Task(SpinLock<task::Waker>),
 }
 
 impl Context {
     /// A waiting context for the current thread.
     pub(crate) fn new() -> Arc<Context> {
         Arc::new(Context {
-            thread: current(),
+            owner: Owner::Thread(current()),
             state: AtomicUsize::new(WAITING),
         })
     }
 
-    /// The owner's thread.
+    /// A waiting context for an async task, woken through `waker`.
+    pub(crate) fn for_task(waker: &task::Waker) -> Arc<Context> {
+        Arc::new(Context {
+            owner: Owner::Task(SpinLock::new(waker.clone())),
+            state: AtomicUsize::new(WAITING),
+        })
+    }
+
+    /// The owner's thread (only threads select and wait in [`Context::wait`]).
     pub(crate) fn thread(&self) -> &Thread {
-        &self.thread
+        match &self.owner {
+            Owner::Thread(thread) => thread,
+            Owner::Task(_) => unreachable!("a task's context is never waited on by a thread"),
+        }
+    }
+
+    /// A task owner's poll: stores its current waker, then says whether
+    /// the context still waits. A partner commits (the CAS) before it takes
+    /// this lock in [`Context::unpark`], so either it wakes the waker
+    /// stored here or this call sees its commit.
+    pub(crate) fn refresh_waker(&self, waker: &task::Waker) -> bool {
+        if let Owner::Task(stored) = &self.owner {
+            stored.with(|stored| {
+                if !stored.will_wake(waker) {
+                    stored.clone_from(waker);
+                }
+            });
+        }
+        self.is_waiting()
     }
 
     /// Commits the owner to `arm` if it is still waiting; `true` if this
@@ -92,7 +128,7 @@ impl Context {
     pub(crate) fn wait(&self, until: Until<'_>, mut registered: impl FnMut() -> bool) -> Waited {
         // Registered with the token for the whole wait, so `cancel()`
         // unparks us; `until.stop()` is checked after that.
-        let _watch = until.token.map(|t| t.watch(&self.thread));
+        let _watch = until.token.map(|t| t.watch(self.thread()));
         loop {
             let stop = until.stop();
             if stop.is_some() || !registered() {
@@ -122,7 +158,10 @@ impl Context {
 
     /// Wakes the owner (after committing it).
     pub(crate) fn unpark(&self) {
-        self.thread.unpark();
+        match &self.owner {
+            Owner::Thread(thread) => thread.unpark(),
+            Owner::Task(waker) => waker.with(|w| w.clone()).wake(),
+        }
     }
 }
 
