@@ -1,13 +1,16 @@
 //! The criterion matrix: scenarios x capacities x implementations.
 //!
-//! `cargo bench -p ringq-benches` (filter with e.g. `-- mpmc/64`, or
-//! `-- batch` for the batch rows); the HTML
+//! `cargo bench -p ringq-benches` (filter with e.g. `-- mpmc/64`,
+//! `-- batch` for the batch rows or `-- async` for the async cells); the HTML
 //! report lands in `target/criterion/report/index.html`.
 
 use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
+use ringq_benches::async_cells::{
+    self, run_async, AsyncOutcome, Shape, ASYNC_CAPACITIES, ASYNC_IMPLS,
+};
 use ringq_benches::batch::{run_batch, Batch, BATCH_CAPACITY};
 use ringq_benches::channels::{
     ArrayQueue, AsyncChannel, ConcurrentQueue, Crossbeam, Crossfire, Flume, Kanal, RingqHandles,
@@ -126,5 +129,38 @@ fn batch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, matrix, pingpong, uncontended, batch);
+/// Async cells (tokio multi-thread runtime, 2 workers): spsc and mpmc at
+/// capacities 1, 64 and 1024, every async implementation
+/// (`ringq_benches::async_cells`; `-- async` runs only these).
+fn asynchronous(c: &mut Criterion) {
+    let rt = async_cells::runtime();
+    for shape in Shape::ALL {
+        for cap in ASYNC_CAPACITIES {
+            let mut group = c.benchmark_group(format!("async/{}/{cap}", shape.name()));
+            group.throughput(Throughput::Elements(N));
+            group.sample_size(10);
+            group.measurement_time(Duration::from_secs(3));
+            for name in ASYNC_IMPLS {
+                if run_async(&rt, name, shape, cap, 1_000) == AsyncOutcome::Unsupported {
+                    continue;
+                }
+                group.bench_function(name, |b| {
+                    b.iter_custom(|iters| {
+                        let mut total = Duration::ZERO;
+                        for _ in 0..iters {
+                            match run_async(&rt, name, shape, cap, N) {
+                                AsyncOutcome::Ok(d) => total += d,
+                                other => panic!("{name}: {other:?}"),
+                            }
+                        }
+                        total
+                    })
+                });
+            }
+            group.finish();
+        }
+    }
+}
+
+criterion_group!(benches, matrix, pingpong, uncontended, batch, asynchronous);
 criterion_main!(benches);

@@ -8,6 +8,7 @@
 //! * `cargo run --release -p ringq-benches --bin pool_compare`: the worker
 //!   pools under tiny jobs, ns per job.
 
+pub mod async_cells;
 pub mod batch;
 pub mod channels;
 pub mod chart;

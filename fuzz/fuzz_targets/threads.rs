@@ -1,10 +1,14 @@
 //! 2–3 threads, each running an operation script decoded from the input,
-//! on one queue: pushes of distinct values, pops, cancellation through a
-//! token, and a close at a chosen step. After joining, the queue is
+//! on one queue (capacity 0 to 4): pushes of distinct values, pops,
+//! cancellation through a token, async pushes and pops polled for a while
+//! and then cancelled or dropped, and a close at a chosen step. After joining, the queue is
 //! drained and the multiset popped must equal the multiset whose push
 //! returned `Ok`, with each producer's values in order for every consumer.
 #![no_main]
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use libfuzzer_sys::fuzz_target;
@@ -19,6 +23,11 @@ enum Op {
     TryPop,
     PopTimeout,
     PopCancellable,
+    /// `push_async`, polled (with a no-op waker) for a while, then
+    /// cancelled: pushed iff it resolved `Ok` or `cancel` found it done.
+    PushAsync,
+    /// `pop_async`, polled for a while, then dropped.
+    PopAsync,
     Cancel,
     Close,
 }
@@ -26,14 +35,16 @@ enum Op {
 fn decode(input: &mut Input<'_>) -> Vec<Op> {
     let len = input.between(1, 24);
     (0..len)
-        .map(|_| match input.below(16) {
+        .map(|_| match input.below(20) {
             0..=2 => Op::TryPush,
             3..=4 => Op::PushTimeout,
             5..=6 => Op::PushCancellable,
             7..=9 => Op::TryPop,
             10..=11 => Op::PopTimeout,
             12..=13 => Op::PopCancellable,
-            14 => Op::Cancel,
+            14..=15 => Op::PushAsync,
+            16..=17 => Op::PopAsync,
+            18 => Op::Cancel,
             _ => Op::Close,
         })
         .collect()
@@ -69,6 +80,18 @@ fn run(me: usize, script: &[Op], q: &Queue<V>, token: &CancelToken) -> Outcome {
                 out.popped.extend(q.pop_cancellable(token).ok());
                 None
             }
+            Op::PushAsync => {
+                let mut push = q.push_async(v);
+                Some(match poll_for(&mut push, wait) {
+                    Some(r) => r.is_ok(),
+                    None => push.cancel().is_none(),
+                })
+            }
+            Op::PopAsync => {
+                let mut pop = q.pop_async();
+                out.popped.extend(poll_for(&mut pop, wait).and_then(Result::ok));
+                None
+            }
             Op::Cancel => {
                 token.cancel();
                 None
@@ -88,9 +111,25 @@ fn run(me: usize, script: &[Op], q: &Queue<V>, token: &CancelToken) -> Outcome {
     out
 }
 
+/// Polls `f` (with a no-op waker, yielding between polls) until it
+/// resolves or `wait` has passed.
+fn poll_for<F: Future + Unpin>(f: &mut F, wait: Duration) -> Option<F::Output> {
+    let start = Instant::now();
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(r) = Pin::new(&mut *f).poll(&mut cx) {
+            return Some(r);
+        }
+        if start.elapsed() > wait {
+            return None;
+        }
+        std::thread::yield_now();
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let mut input = Input::new(data);
-    let cap = input.between(1, 4);
+    let cap = input.between(0, 4);
     let threads = input.between(2, 3);
     let scripts: Vec<Vec<Op>> = (0..threads).map(|_| decode(&mut input)).collect();
     let q = Queue::new(cap);

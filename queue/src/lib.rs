@@ -23,6 +23,13 @@
 //! * [`select!`] completes exactly one of several pops and pushes over
 //!   queues of different item types, with `cancel` and `default` arms (Go's
 //!   `select`); [`Select`] is its readiness-only building block.
+//! * Async: [`Queue::push_async`] and [`Queue::pop_async`] (and the
+//!   handles') return futures that wait in the same waiter lists as parked
+//!   threads, so blocking and async callers share one queue, on any
+//!   executor. Dropping a future cancels it exactly ([`PushFuture::cancel`]
+//!   takes the value back); [`Consumer`] is a `futures_core::Stream`
+//!   (feature `stream`, on by default); [`CancelToken::cancelled`] is a
+//!   future.
 //!
 //! # Examples
 //!
@@ -80,6 +87,7 @@
 //! |---|---|
 //! | capacity above [`MAX_CAPACITY`], or unallocatable (0 is a rendezvous) | `try_new`/`try_bounded`: [`CapacityError`]; `new`/`bounded`: a panic saying which |
 //! | [`Select::ready`] with no arms | a panic (it would block forever) |
+//! | polling a [`PushFuture`] or [`PopFuture`] after it resolved (or after [`PushFuture::cancel`]) | a panic saying so |
 //! | push after close | `Err` with the value handed back |
 //! | pop after close and drain | `Err(Closed)`, every time |
 //! | `close` twice, `cancel` twice | no effect (`close` returns `false`) |

@@ -165,23 +165,25 @@ impl Waker {
     }
 
     /// Takes up to `n` of the oldest waiters off the list; unparks the
-    /// threads under the lock and wakes the tasks after it.
+    /// threads under the lock and wakes the tasks after it (the first task
+    /// without allocating: a single notification is the async hot path).
     #[cold]
     fn notify_slow(&self, n: usize) {
-        let tasks: Vec<Waiter> = self.waiters.with(|waiters| {
+        let (first, more) = self.waiters.with(|waiters| {
             let n = n.min(waiters.len());
             // Relaxed: under the lock, see `unregister`.
             self.count.fetch_sub(n, Ordering::Relaxed);
-            let mut tasks = Vec::new();
+            let (mut first, mut more) = (None, Vec::new());
             for waiter in waiters.drain(..n) {
                 match waiter {
                     Waiter::Thread(thread) => thread.unpark(),
-                    task => tasks.push(task),
+                    task if first.is_none() => first = Some(task),
+                    task => more.push(task),
                 }
             }
-            tasks
+            (first, more)
         });
-        tasks.into_iter().for_each(Waiter::wake);
+        first.into_iter().chain(more).for_each(Waiter::wake);
     }
 }
 

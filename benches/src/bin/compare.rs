@@ -21,7 +21,11 @@
 //! After the sections, the batch table (idle): one producer and one
 //! consumer at capacity 1024, ringq's `push_from`/`pop_into` at batch sizes
 //! 1, 8 and 64 against ringq's single `push`/`pop` and kanal's
-//! `drain_into` (`ringq_benches::batch`).
+//! `drain_into` (`ringq_benches::batch`). Then the async tables, idle and
+//! loaded: tasks on tokio's multi-thread runtime, ringq's
+//! `push_async`/`pop_async` against tokio's mpsc, crossfire, kanal, flume
+//! and async-channel through their async APIs, with geomeans
+//! (`ringq_benches::async_cells`).
 //!
 //! ```text
 //! cargo run --release -p ringq-benches --bin compare -- [options]
@@ -31,7 +35,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use ringq_benches::batch;
 use ringq_benches::channels::{
     AsyncChannel, Crossbeam, Crossfire, Flume, Kanal, RingqPark, RingqQueue, RingqSpin, Std,
 };
@@ -40,6 +43,7 @@ use ringq_benches::cpu::process_cpu;
 use ringq_benches::latency::{sparse, Sparse};
 use ringq_benches::load::{burn, Load, BURN_ARG};
 use ringq_benches::summary::{geomean, median, quantile};
+use ringq_benches::{async_cells, batch};
 use ringq_benches::{run, Channel, Outcome, Scenario};
 
 /// The implementations in the throughput and CPU tables; ringq first, its
@@ -85,6 +89,8 @@ struct Options {
     scenarios: Vec<Scenario>,
     /// Whether to run the batch table (`--scenario batch`, or no filter).
     batch: bool,
+    /// Whether to run the async tables (`--scenario async`, or no filter).
+    async_tables: bool,
     json: bool,
     svg: Option<PathBuf>,
 }
@@ -100,7 +106,7 @@ const USAGE: &str = "usage: compare [options]
   --sparse N           messages per sparse-latency run, one every ~50 us (default 2000; 0: skip)
   --scenario NAME      only this throughput scenario (repeatable):
                        seq spsc mpsc spmc mpmc pingpong uncontended, or batch (the batch
-                       push/pop table, idle only)
+                       push/pop table, idle only), or async (the async tables, idle and loaded)
   --json               print JSON instead of markdown tables
   --svg FILE           also draw ringq/other per cell, one panel per section, as an SVG chart";
 
@@ -114,6 +120,7 @@ fn parse_args() -> Result<Options, String> {
         sparse: 2000,
         scenarios: Vec::new(),
         batch: false,
+        async_tables: false,
         json: false,
         svg: None,
     };
@@ -145,6 +152,10 @@ fn parse_args() -> Result<Options, String> {
                     opts.batch = true;
                     continue;
                 }
+                if name == "async" {
+                    opts.async_tables = true;
+                    continue;
+                }
                 let s = Scenario::ALL
                     .into_iter()
                     .find(|s| s.name() == name)
@@ -171,6 +182,7 @@ fn parse_args() -> Result<Options, String> {
     if !filtered {
         opts.scenarios = Scenario::ALL.to_vec();
         opts.batch = true;
+        opts.async_tables = true;
     }
     Ok(opts)
 }
@@ -425,14 +437,28 @@ fn main() -> ExitCode {
             opts.loaded_messages,
         ));
     }
+    let mut async_tables = Vec::new();
+    if opts.async_tables {
+        async_tables.push(async_cells::measure_table(opts.trials, opts.messages, 0));
+        if opts.load > 0 {
+            async_tables.push(async_cells::measure_table(
+                opts.loaded_trials,
+                opts.loaded_messages,
+                opts.load,
+            ));
+        }
+    }
     if opts.json {
-        print_json(&sections, batch.as_ref());
+        print_json(&sections, batch.as_ref(), &async_tables);
     } else {
         for s in &sections {
             print_section(s);
         }
         if let Some(b) = &batch {
             println!("{}", b.markdown());
+        }
+        for t in &async_tables {
+            println!("{}", t.markdown());
         }
     }
     if let Some(path) = &opts.svg {
@@ -569,7 +595,11 @@ fn print_section(s: &Section) {
     println!();
 }
 
-fn print_json(sections: &[Section], batch: Option<&batch::BatchTable>) {
+fn print_json(
+    sections: &[Section],
+    batch: Option<&batch::BatchTable>,
+    async_tables: &[async_cells::AsyncTable],
+) {
     let num = |x: Option<f64>| x.map_or("null".to_string(), |v| format!("{v:.4}"));
     let names = |names: &[&str]| {
         names
@@ -641,6 +671,8 @@ fn print_json(sections: &[Section], batch: Option<&batch::BatchTable>) {
     if let Some(b) = batch {
         out.push_str(&format!(",\"batch\":{}", b.json()));
     }
+    let tables: Vec<String> = async_tables.iter().map(|t| t.json()).collect();
+    out.push_str(&format!(",\"async\":[{}]", tables.join(",")));
     out.push('}');
     println!("{out}");
 }

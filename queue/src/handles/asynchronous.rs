@@ -25,7 +25,7 @@ impl<T> Consumer<T> {
     /// # Examples
     ///
     /// ```
-    /// let (tx, rx) = ringq::bounded(1);
+    /// let (tx, rx) = ringq::bounded::<u8>(1);
     /// drop(tx); // the last producer closes the queue
     /// assert_eq!(pollster::block_on(rx.pop_async()), Err(ringq::PopError));
     /// ```
