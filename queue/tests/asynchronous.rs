@@ -39,6 +39,21 @@ fn poll_once<F: Future + Unpin>(f: &mut F, waker: &Waker) -> Poll<F::Output> {
     Pin::new(f).poll(&mut Context::from_waker(waker))
 }
 
+/// Polls `f` until it is pending *and registered*: a poll that returns
+/// `Pending` after waking its own waker is a yield (`future.rs`, step 3),
+/// so poll again. Then zeroes `count`, so the test sees only later wakes.
+fn park<F: Future + Unpin>(f: &mut F, count: &Count, waker: &Waker) {
+    loop {
+        let before = count.0.load(Ordering::SeqCst);
+        match poll_once(f, waker) {
+            Poll::Ready(_) => panic!("resolved instead of waiting"),
+            Poll::Pending if count.0.load(Ordering::SeqCst) > before => continue,
+            Poll::Pending => break,
+        }
+    }
+    count.0.store(0, Ordering::SeqCst);
+}
+
 #[test]
 fn pop_future_is_woken_by_a_blocking_push() {
     for capacity in [0, 1, 4] {
@@ -89,10 +104,10 @@ fn close_wakes_async_waiters_and_hands_the_value_back() {
         }
         let (count, waker) = counting_waker();
         let mut push = q.push_async(1);
-        assert!(poll_once(&mut push, &waker).is_pending());
+        park(&mut push, &count, &waker);
         let empty = Queue::<u32>::new(capacity);
         let mut pop = empty.pop_async();
-        assert!(poll_once(&mut pop, &waker).is_pending());
+        park(&mut pop, &count, &waker);
         assert_eq!(count.0.load(Ordering::SeqCst), 0);
         q.close();
         empty.close();
@@ -107,7 +122,7 @@ fn last_handle_drop_wakes_async_waiters() {
     let (tx, rx) = bounded::<u32>(1);
     let (count, waker) = counting_waker();
     let mut pop = rx.pop_async();
-    assert!(poll_once(&mut pop, &waker).is_pending());
+    park(&mut pop, &count, &waker);
     drop(tx);
     assert_eq!(count.0.load(Ordering::SeqCst), 1);
     assert_eq!(poll_once(&mut pop, &waker), Poll::Ready(Err(PopError)));
@@ -123,8 +138,8 @@ fn a_dropped_woken_pop_future_passes_the_wake_up_on() {
         let (second_count, second_waker) = counting_waker();
         let mut first = q.pop_async();
         let mut second = q.pop_async();
-        assert!(poll_once(&mut first, &first_waker).is_pending());
-        assert!(poll_once(&mut second, &second_waker).is_pending());
+        park(&mut first, &first_count, &first_waker);
+        park(&mut second, &second_count, &second_waker);
         thread::scope(|s| {
             // On a ring the push completes at once; on a rendezvous it
             // waits for a popper, so it runs on its own thread.
@@ -149,12 +164,12 @@ fn a_dropped_woken_pop_future_passes_the_wake_up_on() {
 fn a_cancelled_push_future_never_enters_the_queue() {
     let q = Queue::new(1);
     q.push(0).unwrap();
-    let (_, waker) = counting_waker();
+    let (count, waker) = counting_waker();
     let (second_count, second_waker) = counting_waker();
     let mut first = q.push_async(1);
     let mut second = q.push_async(2);
-    assert!(poll_once(&mut first, &waker).is_pending());
-    assert!(poll_once(&mut second, &second_waker).is_pending());
+    park(&mut first, &count, &waker);
+    park(&mut second, &second_count, &second_waker);
     assert_eq!(q.pop(), Ok(0)); // room: wakes `first`
     assert_eq!(first.cancel(), Some(1)); // ... which leaves, passing it on
     assert!(second_count.0.load(Ordering::SeqCst) >= 1);
@@ -169,7 +184,7 @@ fn rendezvous_push_future_cancel_and_commit() {
     let (count, waker) = counting_waker();
     // Nobody pops: cancelling hands the value back.
     let mut push = q.push_async(1);
-    assert!(poll_once(&mut push, &waker).is_pending());
+    park(&mut push, &count, &waker);
     assert_eq!(q.len(), 0);
     assert_eq!(push.cancel(), Some(1));
     assert_eq!(
@@ -179,7 +194,7 @@ fn rendezvous_push_future_cancel_and_commit() {
     );
     // A popper commits the pending push: it completed, cancel finds nothing.
     let mut push = q.push_async(2);
-    assert!(poll_once(&mut push, &waker).is_pending());
+    park(&mut push, &count, &waker);
     assert_eq!(q.try_pop(), Ok(2));
     assert!(
         count.0.load(Ordering::SeqCst) >= 1,
@@ -189,8 +204,8 @@ fn rendezvous_push_future_cancel_and_commit() {
     // Async push and async pop pair with each other.
     let mut push = q.push_async(3);
     let mut pop = q.pop_async();
-    assert!(poll_once(&mut pop, &waker).is_pending());
-    assert!(poll_once(&mut push, &waker).is_pending());
+    park(&mut pop, &count, &waker);
+    park(&mut push, &count, &waker);
     assert_eq!(poll_once(&mut pop, &waker), Poll::Ready(Ok(3)));
     assert_eq!(poll_once(&mut push, &waker), Poll::Ready(Ok(())));
 }
@@ -221,7 +236,7 @@ fn cancelled_future_resolves_on_cancel_on_a_parent_and_at_a_deadline() {
     let child = parent.child();
     let (count, waker) = counting_waker();
     let mut fut = child.cancelled();
-    assert!(poll_once(&mut fut, &waker).is_pending());
+    park(&mut fut, &count, &waker);
     parent.cancel();
     assert_eq!(count.0.load(Ordering::SeqCst), 1);
     assert_eq!(poll_once(&mut fut, &waker), Poll::Ready(()));
