@@ -38,7 +38,9 @@
 //! committed first and the push completed. A pending [`PopFuture`]
 //! registers no packet (a pusher could then hand it a value it would drop
 //! with it): it waits in the pop side's waiter list, which a pusher that
-//! registers wakes, and takes the value with `try_pop` when polled.
+//! registers wakes, and takes the value with `try_pop` when polled. The
+//! price: `try_push` and `force_push` on a rendezvous queue, which only
+//! commit registered pops, do not see a pending pop future.
 
 mod pop;
 mod push;

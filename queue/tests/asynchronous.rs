@@ -293,3 +293,21 @@ fn pollster_tasks_mixed_with_threads() {
         assert_eq!(all, (0..2 * n).collect::<Vec<_>>(), "capacity {capacity}");
     }
 }
+
+/// The documented limit on rendezvous queues: a pending pop future is not
+/// a registered popper, so `try_push`/`force_push` do not see it; a push
+/// that registers (blocking or async) does, and wakes it.
+#[test]
+fn rendezvous_try_push_does_not_see_a_pending_pop_future() {
+    let q = Queue::new(0);
+    let (count, waker) = counting_waker();
+    let mut pop = q.pop_async();
+    park(&mut pop, &count, &waker);
+    assert_eq!(q.try_push(1), Err(ringq::TryPushError::Full(1)));
+    assert_eq!(q.force_push(2), Ok(Some(2)));
+    let mut push = q.push_async(3);
+    assert!(poll_once(&mut push, &waker).is_pending()); // registered: wakes `pop`
+    assert!(count.0.load(Ordering::SeqCst) >= 1);
+    assert_eq!(poll_once(&mut pop, &waker), Poll::Ready(Ok(3)));
+    assert_eq!(poll_once(&mut push, &waker), Poll::Ready(Ok(())));
+}

@@ -40,6 +40,16 @@ impl<T> Queue<T> {
     /// value. Blocking and async callers mix as for
     /// [`push_async`](Queue::push_async).
     ///
+    /// On a rendezvous queue (capacity 0) a pending pop future waits for a
+    /// pusher to *register* (a blocked `push`, a pending `push_async`, a
+    /// blocked `select!` push arm) and then takes that pusher's value. So
+    /// [`try_push`](Queue::try_push) and [`force_push`](Queue::force_push),
+    /// which only hand a value to a popper already waiting in a
+    /// registered pop, do not see a pending pop future: they report `Full`
+    /// (or hand the value back as displaced) as if nobody waited. (A
+    /// registered async pop could be handed a value and then be dropped
+    /// before its next poll, with nowhere to put the value back.)
+    ///
     /// [`PopError`]: crate::PopError
     ///
     /// # Examples
