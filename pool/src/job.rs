@@ -8,12 +8,13 @@ use std::any::Any;
 use std::fmt;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::task;
+use std::time::{Duration, Instant};
 
 mod future;
 
 use crate::error::JobError;
 use crate::panic::Panic;
-use crate::sync::{lock, wait, Arc, Condvar, Mutex};
+use crate::sync::{lock, wait, wait_deadline, Arc, Condvar, Mutex};
 use crate::unwind::drop_quietly;
 
 /// How a job ended, as the pool counts it.
@@ -302,6 +303,40 @@ impl<R> JobHandle<R> {
         take_result(&mut progress)
     }
 
+    /// [`join`](Self::join), waiting at most `timeout`: `Err` with the
+    /// handle back if the job has not finished by then (wait again, or
+    /// drop it to detach the job).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq_pool::Pool;
+    /// use std::sync::mpsc;
+    /// use std::time::Duration;
+    ///
+    /// let pool = Pool::new(1, 4);
+    /// let (go_tx, go) = mpsc::channel::<()>();
+    /// let h = pool.submit(move || { go.recv().unwrap(); 5 }).unwrap();
+    /// let h = h.join_timeout(Duration::from_millis(10)).unwrap_err().0; // still running
+    /// go_tx.send(()).unwrap();
+    /// assert_eq!(h.join_timeout(Duration::from_secs(60)).unwrap().unwrap(), 5);
+    /// ```
+    pub fn join_timeout(self, timeout: Duration) -> Result<Result<R, JobError>, JoinTimeout<R>> {
+        let Some(deadline) = Instant::now().checked_add(timeout) else {
+            return Ok(self.join()); // a timeout too large for `Instant`: no deadline
+        };
+        let mut progress = lock(&self.state.progress);
+        while matches!(*progress, Progress::Queued | Progress::Running) {
+            let timed_out;
+            (progress, timed_out) = wait_deadline(&self.state.changed, progress, deadline);
+            if timed_out && matches!(*progress, Progress::Queued | Progress::Running) {
+                drop(progress);
+                return Err(JoinTimeout(self));
+            }
+        }
+        Ok(take_result(&mut progress))
+    }
+
     /// Whether the job has finished (ran, panicked or was cancelled), so
     /// that [`join`](Self::join) will not block.
     ///
@@ -348,6 +383,23 @@ impl<R> JobHandle<R> {
         self.state.cancel()
     }
 }
+
+/// [`JobHandle::join_timeout`] ran out of time: the handle, to wait again.
+pub struct JoinTimeout<R>(pub JobHandle<R>);
+
+impl<R> fmt::Debug for JoinTimeout<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("JoinTimeout").field(&self.0).finish()
+    }
+}
+
+impl<R> fmt::Display for JoinTimeout<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the job did not finish in time")
+    }
+}
+
+impl<R> std::error::Error for JoinTimeout<R> {}
 
 /// Takes a finished job's result out of `progress`, leaving `Taken`.
 fn take_result<R>(progress: &mut Progress<R>) -> Result<R, JobError> {

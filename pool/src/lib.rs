@@ -78,7 +78,7 @@ pub use crate::backend::StdBackend;
 pub use crate::backend::{Backend, RingqBackend};
 pub use crate::error::{panic_message, BuildError, GroupError, JobError, PipelineError, Rejected};
 pub use crate::group::Group;
-pub use crate::job::{Job, JobHandle, PendingJob};
+pub use crate::job::{Job, JobHandle, JoinTimeout, PendingJob};
 pub use crate::panic::Panic;
 pub use crate::pool::{Aborted, Builder, Pool, Report, Stats};
 pub use crate::semaphore::{Permit, Semaphore};

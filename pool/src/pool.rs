@@ -29,7 +29,7 @@
 use std::any::Any;
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossbeam_utils::CachePadded;
 use ringq::{CancelToken, CapacityError, PushCancelError, PushTimeoutError, TryPushError};
@@ -40,7 +40,8 @@ use crate::error::Rejected;
 use crate::group::Group;
 use crate::job::{Ended, Exec, Job, JobHandle, PendingJob, Submitted};
 use crate::sync::{
-    load_seqcst, lock, thread, wait, Arc, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering,
+    load_seqcst, lock, thread, wait, wait_deadline, Arc, AtomicBool, AtomicUsize, Condvar, Mutex,
+    Ordering,
 };
 use crate::unwind::drop_quietly;
 
@@ -615,6 +616,53 @@ impl Pool {
             }
             guard = wait(&shared.idle, guard);
             shared.idle_waiters.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    /// [`wait_idle`](Self::wait_idle), waiting at most `timeout`: `true`
+    /// if every job accepted so far had ended by then.
+    ///
+    /// # Panics
+    ///
+    /// As `wait_idle`, when called from one of the pool's own jobs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::mpsc;
+    /// use std::time::Duration;
+    ///
+    /// let pool = ringq_pool::Pool::new(1, 4);
+    /// let (go_tx, go) = mpsc::channel::<()>();
+    /// pool.execute(move || go.recv().unwrap()).unwrap();
+    /// assert!(!pool.wait_idle_timeout(Duration::from_millis(10)));
+    /// go_tx.send(()).unwrap();
+    /// assert!(pool.wait_idle_timeout(Duration::from_secs(60)));
+    /// ```
+    pub fn wait_idle_timeout(&self, timeout: Duration) -> bool {
+        assert!(
+            !self.shared.is_worker(),
+            "Pool::wait_idle_timeout called from one of the pool's own jobs: it would wait for itself"
+        );
+        let Some(deadline) = Instant::now().checked_add(timeout) else {
+            self.wait_idle(); // a timeout too large for `Instant`: no deadline
+            return true;
+        };
+        let shared = &*self.shared;
+        let mut guard = lock(&shared.idle_lock);
+        loop {
+            // SeqCst: the handshake described on `Shared::notify_idle`.
+            shared.idle_waiters.fetch_add(1, Ordering::SeqCst);
+            if shared.outstanding() == 0 {
+                shared.idle_waiters.fetch_sub(1, Ordering::SeqCst);
+                return true;
+            }
+            let timed_out;
+            (guard, timed_out) = wait_deadline(&shared.idle, guard, deadline);
+            shared.idle_waiters.fetch_sub(1, Ordering::SeqCst);
+            if timed_out {
+                return shared.outstanding() == 0;
+            }
         }
     }
 

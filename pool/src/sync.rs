@@ -55,6 +55,36 @@ pub(crate) fn wait<'a, T>(cv: &Condvar, guard: MutexGuard<'a, T>) -> MutexGuard<
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// Waits on `cv` until notified or `deadline`, ignoring poisoning (see
+/// [`lock`]): the guard, and whether the deadline has passed. The caller
+/// re-checks its condition either way.
+#[cfg(not(any(loom, shuttle)))]
+pub(crate) fn wait_deadline<'a, T>(
+    cv: &Condvar,
+    guard: MutexGuard<'a, T>,
+    deadline: std::time::Instant,
+) -> (MutexGuard<'a, T>, bool) {
+    let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) else {
+        return (guard, true);
+    };
+    let (guard, _) = cv
+        .wait_timeout(guard, left)
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    (guard, std::time::Instant::now() >= deadline)
+}
+
+/// Under loom and shuttle there is no clock (as in ringq's shim): every
+/// deadline has passed, so a bounded wait re-checks its condition once and
+/// times out, without waiting.
+#[cfg(any(loom, shuttle))]
+pub(crate) fn wait_deadline<'a, T>(
+    _cv: &Condvar,
+    guard: MutexGuard<'a, T>,
+    _deadline: std::time::Instant,
+) -> (MutexGuard<'a, T>, bool) {
+    (guard, true)
+}
+
 /// A `SeqCst` load that takes part in a store-buffering handshake; see the
 /// module docs.
 #[cfg(not(loom))]
