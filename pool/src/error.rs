@@ -32,7 +32,8 @@ use crate::panic::Panic;
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Rejected<F> {
     /// The queue was full (`try_execute`), or stayed full for the whole
-    /// timeout (`execute_timeout`).
+    /// timeout (`execute_timeout`) or until the token fired
+    /// (`execute_cancellable`).
     Full(F),
     /// The pool is closed (closed, shut down or aborted). A closed pool
     /// answers `Closed` even when its queue is also full.

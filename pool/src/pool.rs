@@ -450,6 +450,39 @@ impl Pool {
         self.execute_with(f, Wait::AtMost(timeout))
     }
 
+    /// Queues `f`, blocking while the queue is full until `token` (or an
+    /// ancestor) is cancelled.
+    ///
+    /// # Errors
+    ///
+    /// [`Rejected::Full`] with `f` if the token fired while the queue was
+    /// full, [`Rejected::Closed`] if the pool is closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq_pool::{CancelToken, Pool, Rejected};
+    /// use std::sync::mpsc;
+    ///
+    /// let pool = Pool::new(1, 1);
+    /// let (go_tx, go) = mpsc::channel::<()>();
+    /// let (started_tx, started) = mpsc::channel();
+    /// pool.execute(move || { started_tx.send(()).unwrap(); go.recv().unwrap(); }).unwrap();
+    /// started.recv().unwrap(); // the worker is busy
+    /// pool.execute(|| ()).unwrap(); // the queue is full
+    /// let stop = CancelToken::new();
+    /// stop.cancel();
+    /// assert!(matches!(pool.execute_cancellable(|| (), &stop), Err(Rejected::Full(_))));
+    /// go_tx.send(()).unwrap();
+    /// ```
+    pub fn execute_cancellable<F: FnOnce() + Send + 'static>(
+        &self,
+        f: F,
+        token: &CancelToken,
+    ) -> Result<(), Rejected<F>> {
+        self.execute_with(f, Wait::UntilCancelled(token))
+    }
+
     fn execute_with<F: FnOnce() + Send + 'static>(
         &self,
         f: F,
@@ -531,6 +564,37 @@ impl Pool {
         R: Send + 'static,
     {
         self.submit_with(f, Wait::AtMost(timeout))
+    }
+
+    /// Queues `f`, blocking while the queue is full until `token` (or an
+    /// ancestor) is cancelled, and returns a handle to its result: Go's
+    /// `select` between a send and `ctx.Done()`.
+    ///
+    /// # Errors
+    ///
+    /// [`Rejected::Full`] with `f` if the token fired while the queue was
+    /// full, [`Rejected::Closed`] if the pool is closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq_pool::{CancelToken, Pool};
+    ///
+    /// let pool = Pool::new(1, 4);
+    /// let stop = CancelToken::new();
+    /// let h = pool.submit_cancellable(|| 2 + 2, &stop).unwrap();
+    /// assert_eq!(h.join().unwrap(), 4);
+    /// ```
+    pub fn submit_cancellable<F, R>(
+        &self,
+        f: F,
+        token: &CancelToken,
+    ) -> Result<JobHandle<R>, Rejected<F>>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.submit_with(f, Wait::UntilCancelled(token))
     }
 
     fn submit_with<F, R>(&self, f: F, how: Wait<'_>) -> Result<JobHandle<R>, Rejected<F>>

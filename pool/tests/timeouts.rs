@@ -73,3 +73,48 @@ fn wait_idle_timeout_says_whether_the_pool_went_idle() {
         ),
     }
 }
+
+/// A submitter blocked on a full queue returns its closure when the token
+/// fires from another thread; the closure never runs, the pool never
+/// counted it.
+#[test]
+fn a_cancel_frees_a_blocked_submitter_with_its_closure() {
+    use ringq_pool::{CancelToken, Rejected};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::thread;
+
+    let pool = Pool::new(1, 1);
+    let (started_tx, started) = mpsc::channel();
+    let (go_tx, go) = mpsc::channel::<()>();
+    pool.execute(move || {
+        started_tx.send(()).unwrap();
+        go.recv().unwrap();
+    })
+    .unwrap();
+    started.recv().unwrap();
+    pool.execute(|| ()).unwrap(); // fills the queue
+    let stop = CancelToken::new();
+    let ran = Arc::new(AtomicBool::new(false));
+    thread::scope(|s| {
+        let canceller = s.spawn(|| {
+            thread::sleep(Duration::from_millis(20)); // let it block
+            stop.cancel();
+        });
+        let flag = ran.clone();
+        match pool.submit_cancellable(move || flag.store(true, Ordering::SeqCst), &stop) {
+            Err(Rejected::Full(f)) => drop(f),
+            other => panic!(
+                "expected Full, got {}",
+                if other.is_ok() { "Ok" } else { "Closed" }
+            ),
+        }
+        canceller.join().unwrap();
+    });
+    go_tx.send(()).unwrap();
+    let report = pool.shutdown();
+    assert_eq!(
+        (report.completed, report.panicked, report.cancelled),
+        (2, 0, 0)
+    );
+    assert!(!ran.load(Ordering::SeqCst), "the refused closure never ran");
+}
