@@ -46,6 +46,10 @@ use crate::sync::{
 use crate::unwind::drop_quietly;
 
 type PanicHook = Box<dyn Fn(&(dyn Any + Send)) + Send + Sync>;
+/// A worker lifecycle hook, called with the worker's index. (std's `Arc`
+/// in every build: loom's cannot hold a `dyn`, and a hook takes part in no
+/// handshake.)
+type ThreadHook = std::sync::Arc<dyn Fn(usize) + Send + Sync>;
 type MakeBackend = fn(usize) -> Result<Box<dyn Backend>, CapacityError>;
 
 /// A fixed set of worker threads pulling jobs from a bounded ringq queue.
@@ -263,6 +267,16 @@ impl Shared {
     /// A plain job panicked: give the payload to the hook, then drop it. A
     /// hook that panics, or a payload whose drop panics, is ignored rather
     /// than allowed to kill the worker.
+    /// Runs a lifecycle hook on worker `me`, if there is one; its panic
+    /// goes where an `execute` job's would, uncounted.
+    fn run_hook(&self, hook: Option<&(dyn Fn(usize) + Send + Sync)>, me: usize) {
+        if let Some(hook) = hook {
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| hook(me))) {
+                self.panicked(payload);
+            }
+        }
+    }
+
     fn panicked(&self, payload: Box<dyn Any + Send>) {
         if let Some(hook) = &self.on_panic {
             if let Err(hook_payload) = catch_unwind(AssertUnwindSafe(|| hook(payload.as_ref()))) {
@@ -1024,6 +1038,8 @@ pub struct Builder {
     name: String,
     stack_size: Option<usize>,
     on_panic: Option<PanicHook>,
+    on_thread_start: Option<ThreadHook>,
+    on_thread_stop: Option<ThreadHook>,
     backend: MakeBackend,
 }
 
@@ -1039,6 +1055,8 @@ impl Default for Builder {
             name: "ringq-pool".to_owned(),
             stack_size: None,
             on_panic: None,
+            on_thread_start: None,
+            on_thread_stop: None,
             backend: make_backend::<RingqBackend>,
         }
     }
@@ -1102,6 +1120,49 @@ impl Builder {
     /// See [`Builder`].
     pub fn on_panic(mut self, f: impl Fn(&(dyn Any + Send)) + Send + Sync + 'static) -> Builder {
         self.on_panic = Some(Box::new(f));
+        self
+    }
+
+    /// Called on each worker thread, with its index (`0..workers`), when
+    /// it starts and before it takes its first job (rayon's
+    /// `start_handler`, tokio's `on_thread_start`): for thread-local setup.
+    /// A hook that panics is handed to [`on_panic`](Self::on_panic)'s hook
+    /// (if any) and otherwise ignored; the worker goes on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let (started, stopped) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    /// let (s, t) = (started.clone(), stopped.clone());
+    /// let pool = ringq_pool::Pool::builder()
+    ///     .workers(3)
+    ///     .on_thread_start(move |_index| { s.fetch_add(1, Ordering::SeqCst); })
+    ///     .on_thread_stop(move |_index| { t.fetch_add(1, Ordering::SeqCst); })
+    ///     .build()
+    ///     .unwrap();
+    /// pool.shutdown(); // joins the workers
+    /// assert_eq!((started.load(Ordering::SeqCst), stopped.load(Ordering::SeqCst)), (3, 3));
+    /// ```
+    pub fn on_thread_start(mut self, f: impl Fn(usize) + Send + Sync + 'static) -> Builder {
+        self.on_thread_start = Some(std::sync::Arc::new(f));
+        self
+    }
+
+    /// Called on each worker thread, with its index, after it took its
+    /// last job and before it exits (rayon's `exit_handler`, tokio's
+    /// `on_thread_stop`): for flushing thread-local state. Panics are
+    /// handled as for [`on_thread_start`](Self::on_thread_start). A
+    /// worker of a pool dropped from inside its own job exits without
+    /// the pool waiting for it; its hook still runs.
+    ///
+    /// # Examples
+    ///
+    /// See [`on_thread_start`](Self::on_thread_start).
+    pub fn on_thread_stop(mut self, f: impl Fn(usize) + Send + Sync + 'static) -> Builder {
+        self.on_thread_stop = Some(std::sync::Arc::new(f));
         self
     }
 
@@ -1174,9 +1235,14 @@ impl Builder {
                 builder = builder.stack_size(bytes);
             }
             let worker_shared = shared.clone();
+            let (start, stop) = (self.on_thread_start.clone(), self.on_thread_stop.clone());
             // On error `pool` drops here: close, join the ones started.
             let handle = builder
-                .spawn(move || worker_shared.work(i))
+                .spawn(move || {
+                    worker_shared.run_hook(start.as_deref(), i);
+                    worker_shared.work(i);
+                    worker_shared.run_hook(stop.as_deref(), i);
+                })
                 .map_err(BuildError::Spawn)?;
             lock(&shared.worker_ids).push(handle.thread().id());
             pool.workers.push(handle);
@@ -1193,6 +1259,8 @@ impl fmt::Debug for Builder {
             .field("name", &self.name)
             .field("stack_size", &self.stack_size)
             .field("on_panic", &self.on_panic.is_some())
+            .field("on_thread_start", &self.on_thread_start.is_some())
+            .field("on_thread_stop", &self.on_thread_stop.is_some())
             .finish_non_exhaustive()
     }
 }
