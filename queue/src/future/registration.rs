@@ -77,10 +77,7 @@ impl Registration {
         // A notification addressed to us is used by the attempt below.
         let woken = self.leave(list);
         let state = match attempt(state) {
-            ControlFlow::Break(r) => {
-                self.yielded = 0; // (a `Stream` polls on)
-                return ControlFlow::Break(r);
-            }
+            ControlFlow::Break(r) => return self.finished(r),
             ControlFlow::Continue(state) => state,
         };
         if !woken && self.yielded < YIELDS {
@@ -106,15 +103,21 @@ impl Registration {
             waker.wake_by_ref();
             return ControlFlow::Continue(state);
         }
-        let state = attempt(state)?;
         self.register(list, waker);
         // The re-check that makes `Pending` safe (handshake in `ring.rs`).
         match attempt(state) {
             ControlFlow::Break(r) => {
                 self.abandon(list);
-                ControlFlow::Break(r)
+                self.finished(r)
             }
             pending => pending,
         }
+    }
+
+    /// The operation finished: a `Stream`, which polls on with the same
+    /// registration, starts its next item with a fresh yield budget.
+    fn finished<R, S>(&mut self, r: R) -> ControlFlow<R, S> {
+        self.yielded = 0;
+        ControlFlow::Break(r)
     }
 }
