@@ -683,18 +683,7 @@ impl Pool {
             !self.shared.is_worker(),
             "Pool::wait_idle called from one of the pool's own jobs: it would wait for itself"
         );
-        let shared = &*self.shared;
-        let mut guard = lock(&shared.idle_lock);
-        loop {
-            // SeqCst: the handshake described on `Shared::notify_idle`.
-            shared.idle_waiters.fetch_add(1, Ordering::SeqCst);
-            if shared.outstanding() == 0 {
-                shared.idle_waiters.fetch_sub(1, Ordering::SeqCst);
-                return;
-            }
-            guard = wait(&shared.idle, guard);
-            shared.idle_waiters.fetch_sub(1, Ordering::SeqCst);
-        }
+        self.wait_idle_until(None);
     }
 
     /// [`wait_idle`](Self::wait_idle), waiting at most `timeout`: `true`
@@ -722,10 +711,13 @@ impl Pool {
             !self.shared.is_worker(),
             "Pool::wait_idle_timeout called from one of the pool's own jobs: it would wait for itself"
         );
-        let Some(deadline) = Instant::now().checked_add(timeout) else {
-            self.wait_idle(); // a timeout too large for `Instant`: no deadline
-            return true;
-        };
+        // A timeout too large for `Instant`: no deadline.
+        self.wait_idle_until(Instant::now().checked_add(timeout))
+    }
+
+    /// Waits until every accepted job has ended (`true`) or `deadline`
+    /// passed first (`false`).
+    fn wait_idle_until(&self, deadline: Option<Instant>) -> bool {
         let shared = &*self.shared;
         let mut guard = lock(&shared.idle_lock);
         loop {
@@ -735,8 +727,17 @@ impl Pool {
                 shared.idle_waiters.fetch_sub(1, Ordering::SeqCst);
                 return true;
             }
-            let timed_out;
-            (guard, timed_out) = wait_deadline(&shared.idle, guard, deadline);
+            let timed_out = match deadline {
+                None => {
+                    guard = wait(&shared.idle, guard);
+                    false
+                }
+                Some(deadline) => {
+                    let timed_out;
+                    (guard, timed_out) = wait_deadline(&shared.idle, guard, deadline);
+                    timed_out
+                }
+            };
             shared.idle_waiters.fetch_sub(1, Ordering::SeqCst);
             if timed_out {
                 return shared.outstanding() == 0;
