@@ -6,12 +6,12 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use crate::spin_lock::SpinLock;
-use crate::wait::Waiter;
-
-pub use self::cancelled::Cancelled;
 use crate::sync::{
     current, deadline_passed, park, park_timeout, Arc, AtomicBool, Ordering, Thread,
 };
+use crate::wait::{Taken, Waiter};
+
+pub use self::cancelled::Cancelled;
 
 /// A shared cancellation flag that wakes every thread blocked on it.
 ///
@@ -343,18 +343,12 @@ impl Inner {
         // The flag is set before we take the lock, and waiters register under
         // the lock before they check the flag: either we find a waiter here,
         // or its check comes after our unlock and sees the flag.
-        let tasks: Vec<Waiter> = self.waiters.with(|waiters| {
-            let mut tasks = Vec::new();
-            for waiter in waiters.drain(..) {
-                match waiter {
-                    Waiter::Thread(thread) => thread.unpark(),
-                    task => tasks.push(task),
-                }
-            }
-            tasks
+        let taken = self.waiters.with(|waiters| {
+            let mut taken = Taken::default();
+            waiters.drain(..).for_each(|w| taken.take(w));
+            taken
         });
-        // A task's waker may run the executor's code: not under the lock.
-        tasks.into_iter().for_each(Waiter::wake);
+        taken.wake_tasks();
     }
 }
 

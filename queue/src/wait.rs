@@ -62,7 +62,7 @@ use crate::sync::{
     current, deadline_passed, load_seqcst, park, park_timeout, spin_hint, AtomicUsize, Ordering,
     Thread, BUSY_WAIT, SPIN_PAUSES, SPIN_ROUNDS,
 };
-pub(crate) use crate::wait::waiter::{TaskId, Waiter, Who};
+pub(crate) use crate::wait::waiter::{Taken, TaskId, Waiter, Who};
 
 /// Threads parked on one side of a queue (pushers or poppers), and async
 /// tasks waiting on that side (`future.rs`).
@@ -165,25 +165,18 @@ impl Waker {
     }
 
     /// Takes up to `n` of the oldest waiters off the list; unparks the
-    /// threads under the lock and wakes the tasks after it (the first task
-    /// without allocating: a single notification is the async hot path).
+    /// threads under the lock and wakes the tasks after it ([`Taken`]).
     #[cold]
     fn notify_slow(&self, n: usize) {
-        let (first, more) = self.waiters.with(|waiters| {
+        let taken = self.waiters.with(|waiters| {
             let n = n.min(waiters.len());
             // Relaxed: under the lock, see `unregister`.
             self.count.fetch_sub(n, Ordering::Relaxed);
-            let (mut first, mut more) = (None, Vec::new());
-            for waiter in waiters.drain(..n) {
-                match waiter {
-                    Waiter::Thread(thread) => thread.unpark(),
-                    task if first.is_none() => first = Some(task),
-                    task => more.push(task),
-                }
-            }
-            (first, more)
+            let mut taken = Taken::default();
+            waiters.drain(..n).for_each(|w| taken.take(w));
+            taken
         });
-        first.into_iter().chain(more).for_each(Waiter::wake);
+        taken.wake_tasks();
     }
 }
 

@@ -89,9 +89,9 @@ fn start_timers(node: &Arc<Inner>) -> bool {
     let mut node = Some(node);
     while let Some(inner) = node {
         if let Some(deadline) = inner.deadline {
-            // AcqRel: only the first poller starts this token's timer; the
-            // flag protects nothing else.
-            if !inner.timer.swap(true, Ordering::AcqRel) {
+            // Relaxed: the swap alone makes only the first poller start
+            // this token's timer; the flag publishes nothing.
+            if !inner.timer.swap(true, Ordering::Relaxed) {
                 let timed = inner.clone();
                 let started = spawn_timer(deadline, move || {
                     // Past its deadline, this cancels it and wakes its waiters.

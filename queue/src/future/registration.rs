@@ -3,15 +3,16 @@
 use std::ops::ControlFlow;
 use std::task;
 
+use crate::wait::{TaskId, Waker, Who};
+
 /// How many times a pending operation yields (asks to be polled again at
 /// once, without registering) before it registers and waits for a
 /// notification. See [`Registration::poll`].
 const YIELDS: u8 = 2;
-use crate::wait::{TaskId, Waker, Who};
 
 /// Whether, and under which id, an async operation is on a waiter list.
 /// Its owner must call [`Registration::abandon`] when it is dropped.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Registration {
     /// Taken on the first registration (most operations never wait).
     id: Option<TaskId>,
@@ -59,9 +60,7 @@ impl Registration {
             list.notify_one();
         }
     }
-}
 
-impl Registration {
     /// One poll of an operation (`future.rs`'s steps 1-4) over `attempt`,
     /// a non-blocking try: `Break` when it finished, `Continue` with the
     /// state back when the caller should return `Pending` (either we

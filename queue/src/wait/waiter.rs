@@ -61,3 +61,33 @@ impl Waiter {
         }
     }
 }
+
+/// Waiters taken off a list under its lock: threads are unparked at once
+/// (still under the lock, see `Waker::waiters`), tasks are kept here and
+/// woken by [`Taken::wake_tasks`] once the lock is released (a task's
+/// waker may run the executor's code). The first task is kept without
+/// allocating: a single notification is the async hot path.
+#[derive(Default)]
+pub(crate) struct Taken {
+    first: Option<Waiter>,
+    more: Vec<Waiter>,
+}
+
+impl Taken {
+    /// Unparks `waiter` if it is a thread, keeps it if it is a task.
+    pub(crate) fn take(&mut self, waiter: Waiter) {
+        match waiter {
+            Waiter::Thread(thread) => thread.unpark(),
+            task if self.first.is_none() => self.first = Some(task),
+            task => self.more.push(task),
+        }
+    }
+
+    /// Wakes the tasks kept. Call with no lock held.
+    pub(crate) fn wake_tasks(self) {
+        self.first
+            .into_iter()
+            .chain(self.more)
+            .for_each(Waiter::wake);
+    }
+}
