@@ -14,7 +14,7 @@ mod future;
 
 use crate::error::JobError;
 use crate::panic::Panic;
-use crate::sync::{lock, wait, wait_deadline, Arc, Condvar, Mutex};
+use crate::sync::{lock, wait_until, Arc, Condvar, Mutex};
 use crate::unwind::drop_quietly;
 
 /// How a job ended, as the pool counts it.
@@ -296,11 +296,10 @@ impl<R> JobHandle<R> {
     /// assert!(matches!(h.join(), Err(JobError::Panicked(_))));
     /// ```
     pub fn join(self) -> Result<R, JobError> {
-        let mut progress = lock(&self.state.progress);
-        while matches!(*progress, Progress::Queued | Progress::Running) {
-            progress = wait(&self.state.changed, progress);
+        match self.join_until(None) {
+            Ok(result) => result,
+            Err(_) => unreachable!("without a deadline the wait never times out"),
         }
-        take_result(&mut progress)
     }
 
     /// [`join`](Self::join), waiting at most `timeout`: `Err` with the
@@ -322,13 +321,17 @@ impl<R> JobHandle<R> {
     /// assert_eq!(h.join_timeout(Duration::from_secs(60)).unwrap().unwrap(), 5);
     /// ```
     pub fn join_timeout(self, timeout: Duration) -> Result<Result<R, JobError>, JoinTimeout<R>> {
-        let Some(deadline) = Instant::now().checked_add(timeout) else {
-            return Ok(self.join()); // a timeout too large for `Instant`: no deadline
-        };
+        // A timeout too large for `Instant`: no deadline.
+        self.join_until(Instant::now().checked_add(timeout))
+    }
+
+    /// Waits until the job has ended and takes its result, or until
+    /// `deadline` (`None`: no deadline) and hands the handle back.
+    fn join_until(self, deadline: Option<Instant>) -> Result<Result<R, JobError>, JoinTimeout<R>> {
         let mut progress = lock(&self.state.progress);
         while matches!(*progress, Progress::Queued | Progress::Running) {
             let timed_out;
-            (progress, timed_out) = wait_deadline(&self.state.changed, progress, deadline);
+            (progress, timed_out) = wait_until(&self.state.changed, progress, deadline);
             if timed_out && matches!(*progress, Progress::Queued | Progress::Running) {
                 drop(progress);
                 return Err(JoinTimeout(self));

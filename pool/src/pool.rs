@@ -40,8 +40,7 @@ use crate::error::Rejected;
 use crate::group::Group;
 use crate::job::{Ended, Exec, Job, JobHandle, PendingJob, Submitted};
 use crate::sync::{
-    load_seqcst, lock, thread, wait, wait_deadline, Arc, AtomicBool, AtomicUsize, Condvar, Mutex,
-    Ordering,
+    load_seqcst, lock, thread, wait_until, Arc, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering,
 };
 use crate::unwind::drop_quietly;
 
@@ -727,17 +726,8 @@ impl Pool {
                 shared.idle_waiters.fetch_sub(1, Ordering::SeqCst);
                 return true;
             }
-            let timed_out = match deadline {
-                None => {
-                    guard = wait(&shared.idle, guard);
-                    false
-                }
-                Some(deadline) => {
-                    let timed_out;
-                    (guard, timed_out) = wait_deadline(&shared.idle, guard, deadline);
-                    timed_out
-                }
-            };
+            let timed_out;
+            (guard, timed_out) = wait_until(&shared.idle, guard, deadline);
             shared.idle_waiters.fetch_sub(1, Ordering::SeqCst);
             if timed_out {
                 return shared.outstanding() == 0;

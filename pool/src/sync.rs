@@ -55,11 +55,22 @@ pub(crate) fn wait<'a, T>(cv: &Condvar, guard: MutexGuard<'a, T>) -> MutexGuard<
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Waits on `cv` until notified or `deadline`, ignoring poisoning (see
-/// [`lock`]): the guard, and whether the deadline has passed. The caller
-/// re-checks its condition either way.
+/// Waits on `cv` until notified or `deadline` (`None`: until notified),
+/// ignoring poisoning (see [`lock`]): the guard, and whether the deadline
+/// has passed. The caller re-checks its condition either way.
+pub(crate) fn wait_until<'a, T>(
+    cv: &Condvar,
+    guard: MutexGuard<'a, T>,
+    deadline: Option<std::time::Instant>,
+) -> (MutexGuard<'a, T>, bool) {
+    match deadline {
+        None => (wait(cv, guard), false),
+        Some(deadline) => wait_deadline(cv, guard, deadline),
+    }
+}
+
 #[cfg(not(any(loom, shuttle)))]
-pub(crate) fn wait_deadline<'a, T>(
+fn wait_deadline<'a, T>(
     cv: &Condvar,
     guard: MutexGuard<'a, T>,
     deadline: std::time::Instant,
@@ -77,7 +88,7 @@ pub(crate) fn wait_deadline<'a, T>(
 /// deadline has passed, so a bounded wait re-checks its condition once and
 /// times out, without waiting.
 #[cfg(any(loom, shuttle))]
-pub(crate) fn wait_deadline<'a, T>(
+fn wait_deadline<'a, T>(
     _cv: &Condvar,
     guard: MutexGuard<'a, T>,
     _deadline: std::time::Instant,
