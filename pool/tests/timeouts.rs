@@ -1,8 +1,11 @@
 //! Bounded waits: `JobHandle::join_timeout`, `Pool::wait_idle_timeout`.
 
+mod common;
+
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
+use common::occupy_workers;
 use ringq_pool::{JobError, Pool};
 
 #[test]
@@ -29,21 +32,14 @@ fn join_timeout_hands_the_handle_back_until_the_job_ends() {
 #[test]
 fn join_timeout_reports_a_cancelled_or_panicked_job_at_once() {
     let pool = Pool::new(1, 4);
-    let (started_tx, started) = mpsc::channel();
-    let (go_tx, go) = mpsc::channel::<()>();
-    pool.execute(move || {
-        started_tx.send(()).unwrap();
-        go.recv().unwrap();
-    })
-    .unwrap();
-    started.recv().unwrap();
+    let gate = occupy_workers(&pool, 1);
     let queued = pool.submit(|| 1).unwrap();
     assert!(queued.cancel());
     assert!(matches!(
         queued.join_timeout(Duration::ZERO),
         Ok(Err(JobError::Cancelled))
     ));
-    go_tx.send(()).unwrap();
+    gate.open();
     let boom = pool.submit(|| -> u8 { panic!("boom") }).unwrap();
     assert!(matches!(
         boom.join_timeout(Duration::from_secs(60)),
@@ -54,10 +50,9 @@ fn join_timeout_reports_a_cancelled_or_panicked_job_at_once() {
 #[test]
 fn wait_idle_timeout_says_whether_the_pool_went_idle() {
     let pool = Arc::new(Pool::new(2, 4));
-    let (go_tx, go) = mpsc::channel::<()>();
-    pool.execute(move || go.recv().unwrap()).unwrap();
+    let gate = occupy_workers(&pool, 1);
     assert!(!pool.wait_idle_timeout(Duration::from_millis(20)));
-    go_tx.send(()).unwrap();
+    gate.open();
     assert!(pool.wait_idle_timeout(Duration::from_secs(60)));
     assert!(pool.wait_idle_timeout(Duration::ZERO), "idle stays idle");
     // From inside a job: a panic, not a hang (as `wait_idle`).
@@ -84,14 +79,7 @@ fn a_cancel_frees_a_blocked_submitter_with_its_closure() {
     use std::thread;
 
     let pool = Pool::new(1, 1);
-    let (started_tx, started) = mpsc::channel();
-    let (go_tx, go) = mpsc::channel::<()>();
-    pool.execute(move || {
-        started_tx.send(()).unwrap();
-        go.recv().unwrap();
-    })
-    .unwrap();
-    started.recv().unwrap();
+    let gate = occupy_workers(&pool, 1);
     pool.execute(|| ()).unwrap(); // fills the queue
     let stop = CancelToken::new();
     let ran = Arc::new(AtomicBool::new(false));
@@ -110,7 +98,7 @@ fn a_cancel_frees_a_blocked_submitter_with_its_closure() {
         }
         canceller.join().unwrap();
     });
-    go_tx.send(()).unwrap();
+    gate.open();
     let report = pool.shutdown();
     assert_eq!(
         (report.completed, report.panicked, report.cancelled),
