@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
+use ringq_benches::backends::{CrossbeamBackend, StdBackend};
 use ringq_benches::pools::{Executor, Rayon, RingqPool, RingqPoolSubmit, ThreadPool, Work};
-use ringq_pool::{CrossbeamBackend, RingqBackend, StdBackend};
+use ringq_pool::RingqBackend;
 
 const JOBS: usize = 10_000;
 

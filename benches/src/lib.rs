@@ -9,6 +9,7 @@
 //!   pools under tiny jobs, ns per job.
 
 pub mod async_cells;
+pub mod backends;
 pub mod batch;
 pub mod channels;
 pub mod chart;

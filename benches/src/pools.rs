@@ -11,7 +11,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use ringq_pool::{Backend, CrossbeamBackend, Pool, RingqBackend, StdBackend};
+use ringq_pool::{Backend, Pool, RingqBackend};
+
+use crate::backends::{CrossbeamBackend, StdBackend};
 
 /// What each job does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -22,9 +22,9 @@
 //! * [`Semaphore`]: permits on a ringq queue.
 //! * [`pipeline`]: sources, stages, ordered and unordered parallel maps and
 //!   fan-in, stopped as a whole by one token.
-//! * [`Backend`]: the queue the pool runs on; ringq by default,
-//!   crossbeam-channel (feature `crossbeam`) and `std::sync::mpsc`
-//!   (feature `std-mpsc`) for comparison.
+//! * [`Backend`]: the queue the pool runs on; ringq by default, or your
+//!   own (the workspace's benchmarks run the pool over crossbeam-channel
+//!   and `std::sync::mpsc` through it).
 //!
 //! # Accounting
 //!
@@ -71,10 +71,6 @@ mod unwind;
 pub mod backend;
 pub mod pipeline;
 
-#[cfg(feature = "crossbeam")]
-pub use crate::backend::CrossbeamBackend;
-#[cfg(feature = "std-mpsc")]
-pub use crate::backend::StdBackend;
 pub use crate::backend::{Backend, RingqBackend};
 pub use crate::error::{panic_message, BuildError, GroupError, JobError, PipelineError, Rejected};
 pub use crate::group::Group;

@@ -6,8 +6,9 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use ringq_benches::backends::{CrossbeamBackend, StdBackend};
 use ringq_benches::pools::{Executor, Rayon, RingqPool, RingqPoolSubmit, ThreadPool, Work};
-use ringq_pool::{CrossbeamBackend, RingqBackend, StdBackend};
+use ringq_pool::RingqBackend;
 
 type Timer = fn(usize, usize, usize, Work) -> Duration;
 
