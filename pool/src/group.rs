@@ -14,10 +14,12 @@ use ringq::CancelToken;
 use crate::error::{GroupError, Rejected};
 use crate::job::{Ended, Job, PanicSink, Task};
 use crate::panic::Panic;
-use crate::pool::{Pool, Wait};
 use crate::semaphore::{Permit, Semaphore};
 use crate::sync::{lock, wait, Arc, Condvar, Mutex, MutexGuard};
 use crate::unwind::drop_quietly;
+use crate::workers::{Shared, Wait};
+#[cfg(doc)]
+use crate::Pool;
 
 /// A fail-fast group of jobs on a [`Pool`] ([`Pool::group`]).
 ///
@@ -47,7 +49,8 @@ use crate::unwind::drop_quietly;
 /// assert!(matches!(group.wait(), Err(GroupError::Failed(3))));
 /// ```
 pub struct Group<'p, E> {
-    pool: &'p Pool,
+    /// The pool's workers, where the group's jobs go.
+    pool: &'p Shared,
     token: CancelToken,
     state: Arc<GroupState<E>>,
     limit: Option<Semaphore>,
@@ -160,7 +163,7 @@ where
 }
 
 impl<'p, E: Send + 'static> Group<'p, E> {
-    pub(crate) fn new(pool: &'p Pool) -> Group<'p, E> {
+    pub(crate) fn new(pool: &'p Shared) -> Group<'p, E> {
         Group {
             pool,
             token: pool.token().child(),
@@ -286,7 +289,7 @@ impl<'p, E: Send + 'static> Group<'p, E> {
                 _permit: permit,
             },
         };
-        match self.pool.push_job(Job::from_task(job), how) {
+        match self.pool.push(Job::from_task(job), how) {
             Ok(()) => Ok(()),
             Err(rejected) => {
                 let full = rejected.is_full();

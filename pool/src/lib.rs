@@ -59,23 +59,28 @@
 //!
 //! [ringq]: https://docs.rs/ringq
 
+mod builder;
 mod error;
 mod group;
 mod job;
 mod panic;
 mod pool;
 mod semaphore;
+mod snapshot;
 mod sync;
 mod unwind;
+mod workers;
 
 pub mod backend;
 pub mod pipeline;
 
 pub use crate::backend::{Backend, RingqBackend};
+pub use crate::builder::Builder;
 pub use crate::error::{panic_message, BuildError, GroupError, JobError, PipelineError, Rejected};
 pub use crate::group::Group;
 pub use crate::job::{Job, JobHandle, JoinTimeout, PendingJob};
 pub use crate::panic::Panic;
-pub use crate::pool::{Aborted, Builder, Pool, Report, Stats};
+pub use crate::pool::Pool;
 pub use crate::semaphore::{Permit, Semaphore};
+pub use crate::snapshot::{Aborted, Report, Stats};
 pub use ringq::CancelToken;

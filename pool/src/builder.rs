@@ -1,0 +1,249 @@
+//! [`Builder`]: a pool's settings, and the spawning of its workers.
+
+use std::any::Any;
+use std::fmt;
+
+use ringq::CapacityError;
+
+use crate::backend::{Backend, RingqBackend};
+use crate::error::BuildError;
+use crate::pool::Pool;
+use crate::sync::{thread, Arc};
+use crate::workers::{PanicHook, Shared, ThreadHook};
+
+type MakeBackend = fn(usize) -> Result<Box<dyn Backend>, CapacityError>;
+
+/// Settings for a [`Pool`] ([`Pool::builder`]).
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use std::sync::Arc;
+///
+/// let panics = Arc::new(AtomicUsize::new(0));
+/// let seen = panics.clone();
+/// let pool = ringq_pool::Pool::builder()
+///     .workers(2)
+///     .capacity(64)
+///     .name("worker")
+///     .stack_size(256 * 1024)
+///     .on_panic(move |_payload| { seen.fetch_add(1, Ordering::Relaxed); })
+///     .build()
+///     .unwrap();
+/// pool.execute(|| panic!("oops")).unwrap();
+/// pool.shutdown();
+/// assert_eq!(panics.load(Ordering::Relaxed), 1);
+/// ```
+pub struct Builder {
+    workers: Option<usize>,
+    capacity: usize,
+    name: String,
+    stack_size: Option<usize>,
+    on_panic: Option<PanicHook>,
+    on_thread_start: Option<ThreadHook>,
+    on_thread_stop: Option<ThreadHook>,
+    backend: MakeBackend,
+}
+
+fn make_backend<B: Backend>(capacity: usize) -> Result<Box<dyn Backend>, CapacityError> {
+    B::with_capacity(capacity).map(|b| Box::new(b) as Box<dyn Backend>)
+}
+
+impl Default for Builder {
+    fn default() -> Builder {
+        Builder {
+            workers: None,
+            capacity: 1024,
+            name: "ringq-pool".to_owned(),
+            stack_size: None,
+            on_panic: None,
+            on_thread_start: None,
+            on_thread_stop: None,
+            backend: make_backend::<RingqBackend>,
+        }
+    }
+}
+
+impl Builder {
+    /// Worker threads (default: `std::thread::available_parallelism`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::builder().workers(3).build().unwrap();
+    /// assert_eq!(pool.stats().workers, 3);
+    /// ```
+    pub fn workers(mut self, n: usize) -> Builder {
+        self.workers = Some(n);
+        self
+    }
+
+    /// Queue capacity in jobs (default 1024).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::builder().capacity(7).build().unwrap();
+    /// assert_eq!(pool.stats().capacity, 7);
+    /// ```
+    pub fn capacity(mut self, c: usize) -> Builder {
+        self.capacity = c;
+        self
+    }
+
+    /// Worker thread name prefix: workers are named `"{prefix}-{index}"`
+    /// (default `ringq-pool`).
+    ///
+    /// # Examples
+    ///
+    /// See [`Pool::builder`].
+    pub fn name(mut self, prefix: impl Into<String>) -> Builder {
+        self.name = prefix.into();
+        self
+    }
+
+    /// Stack size of each worker, in bytes (default: std's).
+    ///
+    /// # Examples
+    ///
+    /// See [`Builder`].
+    pub fn stack_size(mut self, bytes: usize) -> Builder {
+        self.stack_size = Some(bytes);
+        self
+    }
+
+    /// Called on the worker with the payload of every `execute` job that
+    /// panics (a `submit` job's panic goes to its handle, a group job's to
+    /// its group). By default the panic is only counted: Rust's panic hook
+    /// has already printed it. A hook that panics is ignored.
+    ///
+    /// # Examples
+    ///
+    /// See [`Builder`].
+    pub fn on_panic(mut self, f: impl Fn(&(dyn Any + Send)) + Send + Sync + 'static) -> Builder {
+        self.on_panic = Some(Box::new(f));
+        self
+    }
+
+    /// Called on each worker thread, with its index (`0..workers`), when
+    /// it starts and before it takes its first job (rayon's
+    /// `start_handler`, tokio's `on_thread_start`): for thread-local setup.
+    /// A hook that panics is handed to [`on_panic`](Self::on_panic)'s hook
+    /// (if any) and otherwise ignored; the worker goes on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let (started, stopped) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    /// let (s, t) = (started.clone(), stopped.clone());
+    /// let pool = ringq_pool::Pool::builder()
+    ///     .workers(3)
+    ///     .on_thread_start(move |_index| { s.fetch_add(1, Ordering::SeqCst); })
+    ///     .on_thread_stop(move |_index| { t.fetch_add(1, Ordering::SeqCst); })
+    ///     .build()
+    ///     .unwrap();
+    /// pool.shutdown(); // joins the workers
+    /// assert_eq!((started.load(Ordering::SeqCst), stopped.load(Ordering::SeqCst)), (3, 3));
+    /// ```
+    pub fn on_thread_start(mut self, f: impl Fn(usize) + Send + Sync + 'static) -> Builder {
+        self.on_thread_start = Some(std::sync::Arc::new(f));
+        self
+    }
+
+    /// Called on each worker thread, with its index, after it took its
+    /// last job and before it exits (rayon's `exit_handler`, tokio's
+    /// `on_thread_stop`): for flushing thread-local state. Panics are
+    /// handled as for [`on_thread_start`](Self::on_thread_start). A
+    /// worker of a pool dropped from inside its own job exits without
+    /// the pool waiting for it; its hook still runs.
+    ///
+    /// # Examples
+    ///
+    /// See [`on_thread_start`](Self::on_thread_start).
+    pub fn on_thread_stop(mut self, f: impl Fn(usize) + Send + Sync + 'static) -> Builder {
+        self.on_thread_stop = Some(std::sync::Arc::new(f));
+        self
+    }
+
+    /// The queue the pool runs on (default [`RingqBackend`]).
+    ///
+    /// # Examples
+    ///
+    /// See [`Backend`].
+    pub fn backend<B: Backend>(mut self) -> Builder {
+        self.backend = make_backend::<B>;
+        self
+    }
+
+    /// Spawns the workers.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::NoWorkers`], [`BuildError::ZeroCapacity`],
+    /// [`BuildError::Capacity`] for a capacity the backend refuses, or
+    /// [`BuildError::Spawn`] if a thread cannot be started (workers
+    /// already started are shut down first).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq_pool::{BuildError, Pool};
+    ///
+    /// let err = Pool::builder().workers(0).build().unwrap_err();
+    /// assert!(matches!(err, BuildError::NoWorkers));
+    /// assert_eq!(err.to_string(), "a pool needs at least one worker");
+    /// ```
+    pub fn build(self) -> Result<Pool, BuildError> {
+        let workers = match self.workers {
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        };
+        if workers == 0 {
+            return Err(BuildError::NoWorkers);
+        }
+        if self.capacity == 0 {
+            // A rendezvous queue (ringq's capacity 0) is not a pool backend
+            // yet: submitting would need an idle worker to hand each job to.
+            return Err(BuildError::ZeroCapacity);
+        }
+        let queue = (self.backend)(self.capacity).map_err(BuildError::Capacity)?;
+        let shared = Arc::new(Shared::new(queue, workers, self.on_panic));
+        let mut pool = Pool {
+            shared: shared.clone(),
+            workers: Vec::with_capacity(workers),
+        };
+        for i in 0..workers {
+            let mut builder = thread::Builder::new().name(format!("{}-{i}", self.name));
+            if let Some(bytes) = self.stack_size {
+                builder = builder.stack_size(bytes);
+            }
+            let worker_shared = shared.clone();
+            let (start, stop) = (self.on_thread_start.clone(), self.on_thread_stop.clone());
+            // On error `pool` drops here: close, join the ones started.
+            let handle = builder
+                .spawn(move || worker_shared.run_worker(i, start.as_deref(), stop.as_deref()))
+                .map_err(BuildError::Spawn)?;
+            shared.add_worker(handle.thread().id());
+            pool.workers.push(handle);
+        }
+        Ok(pool)
+    }
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("workers", &self.workers)
+            .field("capacity", &self.capacity)
+            .field("name", &self.name)
+            .field("stack_size", &self.stack_size)
+            .field("on_panic", &self.on_panic.is_some())
+            .field("on_thread_start", &self.on_thread_start.is_some())
+            .field("on_thread_stop", &self.on_thread_stop.is_some())
+            .finish_non_exhaustive()
+    }
+}
