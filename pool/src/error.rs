@@ -132,9 +132,6 @@ impl<F> Error for Rejected<F> {}
 pub enum BuildError {
     /// `workers(0)`: a pool needs at least one worker.
     NoWorkers,
-    /// `capacity(0)`: a pool over a rendezvous (capacity 0) queue is not
-    /// supported yet.
-    ZeroCapacity,
     /// The backend refused the capacity (above its maximum, or its queue
     /// could not be allocated).
     Capacity(ringq::CapacityError),
@@ -146,7 +143,6 @@ impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BuildError::NoWorkers => f.write_str("a pool needs at least one worker"),
-            BuildError::ZeroCapacity => f.write_str("a pool's queue capacity must be at least 1"),
             BuildError::Capacity(e) => write!(f, "the pool's queue: {e}"),
             BuildError::Spawn(e) => write!(f, "could not spawn a worker thread: {e}"),
         }
@@ -158,7 +154,7 @@ impl Error for BuildError {
         match self {
             BuildError::Capacity(e) => Some(e),
             BuildError::Spawn(e) => Some(e),
-            BuildError::NoWorkers | BuildError::ZeroCapacity => None,
+            BuildError::NoWorkers => None,
         }
     }
 }

@@ -37,7 +37,7 @@
 //!
 //! | misuse | result |
 //! |---|---|
-//! | `Pool::new(0, _)`, capacity 0 (a rendezvous pool is not supported yet) or too large | panic with a message pointing at the caller (`Pool::builder().build()` returns a [`BuildError`] instead) |
+//! | `Pool::new(0, _)`, a capacity too large | panic with a message pointing at the caller (`Pool::builder().build()` returns a [`BuildError`] instead) |
 //! | submitting to a closed pool | `Rejected::Closed(f)`: your closure comes back |
 //! | `wait_idle` from one of the pool's own jobs | panic with a message (it would wait for itself) |
 //! | dropping or `shutdown` of the pool inside its own job | closes only; the workers finish the queue and exit on their own |

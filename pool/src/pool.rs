@@ -53,7 +53,7 @@ impl Pool {
     ///
     /// # Panics
     ///
-    /// If `workers` is 0, if `capacity` is 0 or larger than
+    /// If `workers` is 0, if `capacity` is larger than
     /// [`ringq::MAX_CAPACITY`], or if a thread cannot be spawned. Use
     /// [`Pool::builder`] to get these as errors instead.
     ///

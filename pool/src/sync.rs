@@ -9,7 +9,8 @@
 //! [`load_seqcst`] is a plain `SeqCst` load normally and a `fetch_add(0,
 //! SeqCst)` under loom, because loom models `SeqCst` loads more weakly than
 //! C++20 does (loom issue #180) and would report a false lost wake-up on the
-//! store-buffering handshake `wait_idle` uses.
+//! store-buffering handshake `wait_idle` uses. Because that load writes,
+//! [`bump`] (a worker's own counter) is an RMW under loom too.
 
 #[cfg(not(any(loom, shuttle)))]
 pub(crate) use std::{
@@ -94,6 +95,25 @@ fn wait_deadline<'a, T>(
     _deadline: std::time::Instant,
 ) -> (MutexGuard<'a, T>, bool) {
     (guard, true)
+}
+
+/// Adds one to a counter that only the calling thread writes: a plain load
+/// and store, no locked instruction. The load is `Relaxed` because this
+/// thread wrote every value the counter ever had.
+#[cfg(not(loom))]
+#[inline(always)]
+pub(crate) fn bump(counter: &AtomicUsize, order: Ordering) {
+    counter.store(counter.load(Ordering::Relaxed) + 1, order);
+}
+
+/// Under loom, an RMW: the readers' [`load_seqcst`] is a `fetch_add(0)`
+/// there, a write, and loom let a worker's load-then-store race with it so
+/// that a later read saw the counter go back (3, then 2: the hand-off pool
+/// model, 2026-11-30). The shipped build has no writer but the worker, so
+/// the plain store is exact there.
+#[cfg(loom)]
+pub(crate) fn bump(counter: &AtomicUsize, order: Ordering) {
+    counter.fetch_add(1, order);
 }
 
 /// A `SeqCst` load that takes part in a store-buffering handshake; see the

@@ -39,7 +39,7 @@ use crate::error::Rejected;
 use crate::job::{Ended, Job};
 use crate::snapshot::{Report, Stats};
 use crate::sync::{
-    load_seqcst, lock, thread, wait_until, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering,
+    bump, load_seqcst, lock, thread, wait_until, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering,
 };
 use crate::unwind::drop_quietly;
 
@@ -90,14 +90,6 @@ impl WorkerCounters {
             load_seqcst(&self.cancelled),
         )
     }
-}
-
-/// Adds one to a counter that only the calling thread writes: a plain load
-/// and store, no locked instruction. The load is `Relaxed` because this
-/// thread wrote every value the counter ever had.
-#[inline]
-fn bump(counter: &AtomicUsize, order: Ordering) {
-    counter.store(counter.load(Ordering::Relaxed) + 1, order);
 }
 
 /// The raw counters behind a [`Stats`], summed over the workers.

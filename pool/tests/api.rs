@@ -67,9 +67,6 @@ fn bad_configuration_is_an_error_from_build_and_a_panic_from_new() {
     let e = Pool::builder().workers(0).build().unwrap_err();
     assert!(matches!(e, BuildError::NoWorkers), "{e:?}");
     assert!(e.source().is_none());
-    let e = Pool::builder().capacity(0).build().unwrap_err();
-    assert!(matches!(e, BuildError::ZeroCapacity), "{e:?}");
-    assert_eq!(e.to_string(), "a pool's queue capacity must be at least 1");
     let e = Pool::builder()
         .capacity(ringq::MAX_CAPACITY + 1)
         .build()
@@ -79,7 +76,10 @@ fn bad_configuration_is_an_error_from_build_and_a_panic_from_new() {
     assert!(e.source().is_some());
     let msg = std::panic::catch_unwind(|| Pool::new(0, 1)).unwrap_err();
     assert!(ringq_pool::panic_message(msg.as_ref()).contains("at least one worker"));
-    assert!(std::panic::catch_unwind(|| Pool::new(1, 0)).is_err());
+    let msg = std::panic::catch_unwind(|| Pool::new(1, ringq::MAX_CAPACITY + 1)).unwrap_err();
+    assert!(ringq_pool::panic_message(msg.as_ref()).contains("exceeds the maximum"));
+    // Capacity 0 is a hand-off pool, not an error (tests/hand_off.rs).
+    assert_eq!(Pool::new(1, 0).stats().capacity, 0);
 }
 
 #[test]
