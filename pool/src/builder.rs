@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::fmt;
 
-use ringq::CapacityError;
+use ringq::{CancelToken, CapacityError};
 
 use crate::backend::{Backend, RingqBackend};
 use crate::error::BuildError;
@@ -43,6 +43,7 @@ pub struct Builder {
     on_panic: Option<PanicHook>,
     on_thread_start: Option<ThreadHook>,
     on_thread_stop: Option<ThreadHook>,
+    parent: Option<CancelToken>,
     backend: MakeBackend,
 }
 
@@ -60,6 +61,7 @@ impl Default for Builder {
             on_panic: None,
             on_thread_start: None,
             on_thread_stop: None,
+            parent: None,
             backend: make_backend::<RingqBackend>,
         }
     }
@@ -178,6 +180,34 @@ impl Builder {
         self
     }
 
+    /// Makes the pool's [`token`](Pool::token) a child of `parent`:
+    /// cancelling `parent` (or one of its ancestors, or its deadline
+    /// passing) cancels the pool's token, and with it every [`Group`]'s
+    /// token and every wait on them (a group's queued jobs are then skipped
+    /// as cancelled). Plain `execute`/`submit` jobs still run, as in Go:
+    /// cancellation is cooperative, and a job that should stop watches the
+    /// token. The pool itself stays open; [`Pool::abort`] is what also takes
+    /// queued jobs back.
+    ///
+    /// [`Group`]: crate::Group
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq_pool::{CancelToken, GroupError, Pool};
+    ///
+    /// let app = CancelToken::new();
+    /// let pool = Pool::builder().workers(2).token(&app).build().unwrap();
+    /// app.cancel(); // e.g. on Ctrl-C
+    /// assert!(pool.token().is_cancelled());
+    /// let group = pool.group::<()>();
+    /// assert!(matches!(group.spawn(|_| Ok(())), Err(GroupError::Cancelled)));
+    /// ```
+    pub fn token(mut self, parent: &CancelToken) -> Builder {
+        self.parent = Some(parent.clone());
+        self
+    }
+
     /// The queue the pool runs on (default [`RingqBackend`]).
     ///
     /// # Examples
@@ -215,7 +245,8 @@ impl Builder {
             return Err(BuildError::NoWorkers);
         }
         let queue = (self.backend)(self.capacity).map_err(BuildError::Capacity)?;
-        let shared = Arc::new(Shared::new(queue, workers, self.on_panic));
+        let token = self.parent.as_ref().map_or_else(CancelToken::new, CancelToken::child);
+        let shared = Arc::new(Shared::new(queue, workers, token, self.on_panic));
         let mut pool = Pool {
             shared: shared.clone(),
             workers: Vec::with_capacity(workers),
@@ -248,6 +279,7 @@ impl fmt::Debug for Builder {
             .field("on_panic", &self.on_panic.is_some())
             .field("on_thread_start", &self.on_thread_start.is_some())
             .field("on_thread_stop", &self.on_thread_stop.is_some())
+            .field("parent_token", &self.parent)
             .finish_non_exhaustive()
     }
 }

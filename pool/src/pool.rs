@@ -10,10 +10,9 @@ use ringq::CancelToken;
 use crate::builder::Builder;
 use crate::error::Rejected;
 use crate::group::Group;
-use crate::job::{Exec, Job, JobHandle, PendingJob, Submitted};
-use crate::snapshot::{Aborted, Report, Stats};
+use crate::job::{Exec, Job, JobHandle, Submitted};
+use crate::snapshot::Stats;
 use crate::sync::{thread, Arc};
-use crate::unwind::drop_quietly;
 use crate::workers::{Shared, Wait};
 
 /// A fixed set of worker threads pulling jobs from a bounded ringq queue.
@@ -399,83 +398,6 @@ impl Pool {
             .wait_idle_until(Instant::now().checked_add(timeout))
     }
 
-    /// Closes the pool, runs every queued job, joins the workers and says
-    /// how the jobs ended.
-    ///
-    /// Called from one of the pool's own jobs (an `Arc<Pool>` unwrapped
-    /// there), it only closes: the workers finish the queue and exit on
-    /// their own, and the report counts what had ended so far.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let pool = ringq_pool::Pool::new(2, 4);
-    /// pool.execute(|| panic!("job failed")).unwrap();
-    /// pool.execute(|| ()).unwrap();
-    /// let report = pool.shutdown();
-    /// assert_eq!((report.completed, report.panicked, report.cancelled), (1, 1, 0));
-    /// ```
-    pub fn shutdown(mut self) -> Report {
-        self.close_and_join();
-        self.shared.report()
-    }
-
-    /// Closes the pool, cancels its [`token`](Self::token), takes back every
-    /// job that has not started, joins the workers and returns the jobs.
-    ///
-    /// Jobs already running finish (they can watch the token to stop
-    /// early). Every job a worker takes from the queue after the abort
-    /// began is handed back instead of run. What does not hold: "no job
-    /// starts after the token is cancelled". A worker that took a job just
-    /// before the abort began may start it just after the token fires,
-    /// because taking a job and starting it are two steps the abort cannot
-    /// stop in between. A job that must not run once the pool is aborting
-    /// checks the token first (`if token.is_cancelled() { return; }`): it
-    /// then either started before the cancel or sees it. Every job taken
-    /// back counts as cancelled; run the ones you want with
-    /// [`PendingJob::run`].
-    ///
-    /// Called from one of the pool's own jobs (the pool moved into it), it
-    /// cannot wait for the other workers: a job one of them takes back
-    /// after `abort` returns is dropped unrun (its handle, if any, resolves
-    /// as cancelled) and is missing from this report.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let pool = ringq_pool::Pool::new(1, 16);
-    /// let token = pool.token().clone();
-    /// // A long job that stops when the pool is aborted.
-    /// pool.execute(move || while !token.is_cancelled() { std::thread::yield_now() }).unwrap();
-    /// for _ in 0..5 {
-    ///     pool.execute(|| ()).unwrap();
-    /// }
-    /// let aborted = pool.abort();
-    /// let r = aborted.report;
-    /// assert_eq!(r.completed + r.cancelled, 6);
-    /// assert_eq!(aborted.pending.len(), r.cancelled);
-    /// ```
-    pub fn abort(mut self) -> Aborted {
-        let shared = self.shared.clone();
-        let mut jobs = shared.start_abort();
-        self.join();
-        shared.end_abort(&mut jobs);
-        let mut pending = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            if job.is_cancelled() {
-                // The caller's closure, which may panic on drop: `abort`
-                // must still return every other job and the report.
-                drop_quietly(job);
-            } else {
-                pending.push(PendingJob(job));
-            }
-        }
-        Aborted {
-            pending,
-            report: shared.report(),
-        }
-    }
-
     /// The pool's cancellation token: cancelled by [`abort`](Self::abort).
     /// Long jobs can watch it (a clone moved into the job) and stop early.
     ///
@@ -536,34 +458,6 @@ impl Pool {
         Group::new(&self.shared)
     }
 
-    fn close_and_join(&mut self) {
-        self.shared.close();
-        self.join();
-    }
-
-    /// Joins the workers, unless we are one of them (then they finish on
-    /// their own; joining would wait for ourselves).
-    fn join(&mut self) {
-        let workers = std::mem::take(&mut self.workers);
-        if self.shared.is_worker() {
-            return;
-        }
-        for w in workers {
-            // A worker catches every job's panic, so it only ends by
-            // returning; a join error would be a bug in the pool.
-            w.join().expect("ringq_pool worker thread panicked");
-        }
-    }
-}
-
-impl Drop for Pool {
-    /// Shuts the pool down and runs every queued job ([`Pool::shutdown`]).
-    /// From inside one of its own jobs it only closes the pool.
-    fn drop(&mut self) {
-        if !self.workers.is_empty() {
-            self.close_and_join();
-        }
-    }
 }
 
 impl fmt::Debug for Pool {

@@ -152,12 +152,13 @@ impl Shared {
     pub(crate) fn new(
         queue: Box<dyn Backend>,
         workers: usize,
+        token: CancelToken,
         on_panic: Option<PanicHook>,
     ) -> Shared {
         Shared {
             capacity: queue.capacity(),
             queue,
-            token: CancelToken::new(),
+            token,
             aborting: AtomicBool::new(false),
             accepted: CachePadded::new(AtomicUsize::new(0)),
             aborted: CachePadded::new(AtomicUsize::new(0)),

@@ -1,4 +1,5 @@
-//! Bounded waits: `JobHandle::join_timeout`, `Pool::wait_idle_timeout`.
+//! Bounded waits: `JobHandle::join_timeout`, `Pool::wait_idle_timeout`,
+//! `Pool::shutdown_timeout`.
 
 mod common;
 
@@ -105,4 +106,98 @@ fn a_cancel_frees_a_blocked_submitter_with_its_closure() {
         (2, 0, 0)
     );
     assert!(!ran.load(Ordering::SeqCst), "the refused closure never ran");
+}
+
+/// A job that never finishes (until the test lets it go): the bounded
+/// shutdown gives up, says exactly what is left, and `detach` returns at
+/// once; the quick jobs all ran.
+#[test]
+fn shutdown_timeout_gives_up_on_a_job_that_never_finishes() {
+    let pool = Pool::new(2, 16);
+    let (go_tx, go) = mpsc::channel::<()>();
+    pool.execute(move || go.recv().unwrap()).unwrap();
+    for _ in 0..5 {
+        pool.execute(|| ()).unwrap();
+    }
+    let late = pool.shutdown_timeout(Duration::from_millis(50)).unwrap_err();
+    let left = late.stats();
+    assert_eq!((left.queued, left.active, left.completed), (0, 1, 5), "{left:?}");
+    assert_eq!(
+        late.to_string(),
+        "the pool did not finish in time: 0 jobs queued, 1 running"
+    );
+    assert!(format!("{late:?}").starts_with("ShutdownTimeout { stats: Stats {"));
+    // Still closed while it drains.
+    let pool = late.into_pool();
+    assert!(pool.execute(|| ()).unwrap_err().is_closed());
+    let late = pool.shutdown_timeout(Duration::ZERO).unwrap_err();
+    let report = late.detach();
+    assert_eq!((report.completed, report.cancelled), (5, 0));
+    go_tx.send(()).unwrap();
+}
+
+/// After a timed-out shutdown, `abort` takes the jobs still queued back.
+#[test]
+fn a_timed_out_shutdown_can_still_abort() {
+    let pool = Pool::new(1, 16);
+    let gate = occupy_workers(&pool, 1);
+    for _ in 0..3 {
+        pool.execute(|| ()).unwrap();
+    }
+    let late = pool.shutdown_timeout(Duration::from_millis(5)).unwrap_err();
+    assert_eq!((late.stats().queued, late.stats().active), (3, 1));
+    let pool = late.into_pool();
+    let token = pool.token().clone();
+    let aborting = std::thread::spawn(move || pool.abort());
+    // abort cancels the token and joins: open the gate once it has begun.
+    while !token.is_cancelled() {
+        std::thread::yield_now();
+    }
+    drop(gate);
+    let aborted = aborting.join().unwrap();
+    assert_eq!(aborted.pending.len(), 3);
+    assert_eq!((aborted.report.completed, aborted.report.cancelled), (1, 3));
+}
+
+/// Submitters race the close (the shutdown itself owns the pool, so it
+/// cannot race them), then a bounded shutdown of 0 or 500 µs: every accepted
+/// job is accounted for, whether it finished in time (`Ok`) or was retried
+/// after a timeout, and the snapshot of a timeout satisfies the identity.
+#[test]
+fn shutdown_timeout_races_submitters() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    for round in 0..common::scaled(20, 2) {
+        let pool = Arc::new(Pool::new(2, 4));
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let submitters: Vec<_> = (0..3)
+            .map(|_| {
+                let (pool, accepted) = (pool.clone(), accepted.clone());
+                std::thread::spawn(move || loop {
+                    match pool.execute(|| std::thread::yield_now()) {
+                        Ok(()) => accepted.fetch_add(1, Ordering::SeqCst),
+                        Err(r) => {
+                            assert!(r.is_closed());
+                            break;
+                        }
+                    };
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(1));
+        pool.close();
+        for s in submitters {
+            s.join().unwrap();
+        }
+        let pool = Arc::into_inner(pool).unwrap();
+        let timeout = Duration::from_micros(if round % 2 == 0 { 0 } else { 500 });
+        let report = match pool.shutdown_timeout(timeout) {
+            Ok(report) => report,
+            Err(late) => {
+                let s = late.stats();
+                common::assert_identity(&s, accepted.load(Ordering::SeqCst));
+                late.into_pool().shutdown()
+            }
+        };
+        assert_eq!(report.completed, accepted.load(Ordering::SeqCst));
+    }
 }
