@@ -203,3 +203,36 @@ fn hand_off_pool_counts_every_job() {
         assert_eq!(ran.load(Ordering::SeqCst), 2 + extra);
     });
 }
+
+/// Pool model 9: scoped jobs borrow a local. Two scoped jobs (one worker,
+/// capacity 1) each write their own loom `UnsafeCell` on the caller's
+/// stack; after `scope` returns the caller reads both. Had `scope`
+/// returned before a job ended, loom would report the unsynchronized
+/// access (or the read would miss the write).
+/// Two cells a scope's jobs write, one each.
+struct Cells([loom::cell::UnsafeCell<usize>; 2]);
+
+// SAFETY: job `i` writes only cell `i`, and the caller reads the cells only
+// after `scope` returned; loom checks exactly that claim.
+unsafe impl Sync for Cells {}
+
+#[test]
+fn scope_returns_only_after_its_jobs() {
+    use loom::cell::UnsafeCell;
+    model(3, || {
+        let pool = Pool::new(1, 1);
+        let cells = Cells([UnsafeCell::new(0usize), UnsafeCell::new(0usize)]);
+        pool.scope(|s| {
+            for i in 0..2 {
+                let cells = &cells;
+                // SAFETY: each job writes only its own cell (see `Cells`).
+                s.execute(move || cells.0[i].with_mut(|p| unsafe { *p = i + 1 }))
+                    .unwrap();
+            }
+        });
+        // SAFETY: the scope has joined both writers.
+        let seen: Vec<usize> = cells.0.iter().map(|c| c.with(|p| unsafe { *p })).collect();
+        assert_eq!(seen, [1, 2]);
+        drop(pool);
+    });
+}

@@ -245,7 +245,10 @@ impl Builder {
             return Err(BuildError::NoWorkers);
         }
         let queue = (self.backend)(self.capacity).map_err(BuildError::Capacity)?;
-        let token = self.parent.as_ref().map_or_else(CancelToken::new, CancelToken::child);
+        let token = self
+            .parent
+            .as_ref()
+            .map_or_else(CancelToken::new, CancelToken::child);
         let shared = Arc::new(Shared::new(queue, workers, token, self.on_panic));
         let mut pool = Pool {
             shared: shared.clone(),

@@ -59,12 +59,14 @@
 //!
 //! [ringq]: https://docs.rs/ringq
 
+mod broadcast;
 mod builder;
 mod error;
 mod group;
 mod job;
 mod panic;
 mod pool;
+mod scope;
 mod semaphore;
 mod shutdown;
 mod snapshot;
@@ -82,6 +84,7 @@ pub use crate::group::Group;
 pub use crate::job::{Job, JobHandle, JoinTimeout, PendingJob};
 pub use crate::panic::Panic;
 pub use crate::pool::Pool;
+pub use crate::scope::Scope;
 pub use crate::semaphore::{Permit, Semaphore};
 pub use crate::shutdown::ShutdownTimeout;
 pub use crate::snapshot::{Aborted, Report, Stats};

@@ -457,7 +457,6 @@ impl Pool {
     pub fn group<E: Send + 'static>(&self) -> Group<'_, E> {
         Group::new(&self.shared)
     }
-
 }
 
 impl fmt::Debug for Pool {

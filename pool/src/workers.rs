@@ -39,7 +39,8 @@ use crate::error::Rejected;
 use crate::job::{Ended, Job};
 use crate::snapshot::{Report, Stats};
 use crate::sync::{
-    bump, load_seqcst, lock, thread, wait_until, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering,
+    bump, load_seqcst, lock, thread, wait_until, AtomicBool, AtomicUsize, Condvar, Mutex,
+    MutexGuard, Ordering,
 };
 use crate::unwind::drop_quietly;
 
@@ -68,6 +69,9 @@ pub(crate) struct Shared {
     handed_back: Mutex<Vec<Job>>,
     on_panic: Option<PanicHook>,
     worker_ids: Mutex<Vec<thread::ThreadId>>,
+    /// Held by a `broadcast` for its whole run: two at once could each
+    /// hold some workers at their barrier and wait for the rest forever.
+    broadcasting: Mutex<()>,
     capacity: usize,
 }
 
@@ -171,6 +175,7 @@ impl Shared {
             handed_back: Mutex::new(Vec::new()),
             on_panic,
             worker_ids: Mutex::new(Vec::with_capacity(workers)),
+            broadcasting: Mutex::new(()),
         }
     }
 
@@ -419,9 +424,25 @@ impl Shared {
         lock(&self.worker_ids).push(id);
     }
 
-    pub(crate) fn is_worker(&self) -> bool {
+    /// The index of the calling worker thread (`0..workers`), or `None`
+    /// on any other thread.
+    pub(crate) fn worker_index(&self) -> Option<usize> {
         let me = thread::current().id();
-        lock(&self.worker_ids).contains(&me)
+        lock(&self.worker_ids).iter().position(|id| *id == me)
+    }
+
+    /// The number of worker threads.
+    pub(crate) fn workers(&self) -> usize {
+        self.counters.len()
+    }
+
+    /// Serializes `broadcast`s (see the field).
+    pub(crate) fn broadcast_lock(&self) -> MutexGuard<'_, ()> {
+        lock(&self.broadcasting)
+    }
+
+    pub(crate) fn is_worker(&self) -> bool {
+        self.worker_index().is_some()
     }
 
     pub(crate) fn report(&self) -> Report {

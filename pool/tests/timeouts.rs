@@ -119,9 +119,15 @@ fn shutdown_timeout_gives_up_on_a_job_that_never_finishes() {
     for _ in 0..5 {
         pool.execute(|| ()).unwrap();
     }
-    let late = pool.shutdown_timeout(Duration::from_millis(50)).unwrap_err();
+    let late = pool
+        .shutdown_timeout(Duration::from_millis(50))
+        .unwrap_err();
     let left = late.stats();
-    assert_eq!((left.queued, left.active, left.completed), (0, 1, 5), "{left:?}");
+    assert_eq!(
+        (left.queued, left.active, left.completed),
+        (0, 1, 5),
+        "{left:?}"
+    );
     assert_eq!(
         late.to_string(),
         "the pool did not finish in time: 0 jobs queued, 1 running"
@@ -173,7 +179,7 @@ fn shutdown_timeout_races_submitters() {
             .map(|_| {
                 let (pool, accepted) = (pool.clone(), accepted.clone());
                 std::thread::spawn(move || loop {
-                    match pool.execute(|| std::thread::yield_now()) {
+                    match pool.execute(std::thread::yield_now) {
                         Ok(()) => accepted.fetch_add(1, Ordering::SeqCst),
                         Err(r) => {
                             assert!(r.is_closed());
