@@ -4,6 +4,9 @@
 //! first job to fail (return `Err` or panic) cancels that token: jobs that
 //! have not started are skipped, running ones see the token cancelled, and
 //! new `spawn` calls are refused. `wait` returns the first failure.
+//!
+//! A group made by [`Pool::group_results`] also keeps each job's value, for
+//! [`Group::results`] (spawn order) and [`Group::results_by_completion`].
 
 use std::any::Any;
 use std::fmt;
@@ -48,26 +51,48 @@ use crate::Pool;
 /// }
 /// assert!(matches!(group.wait(), Err(GroupError::Failed(3))));
 /// ```
-pub struct Group<'p, E> {
+pub struct Group<'p, E, T = ()> {
     /// The pool's workers, where the group's jobs go.
     pool: &'p Shared,
     token: CancelToken,
-    state: Arc<GroupState<E>>,
+    state: Arc<GroupState<E, T>>,
     limit: Option<Semaphore>,
 }
 
-struct GroupState<E> {
-    inner: Mutex<Inner<E>>,
+struct GroupState<E, T> {
+    inner: Mutex<Inner<E, T>>,
     done: Condvar,
 }
 
-struct Inner<E> {
+struct Inner<E, T> {
     in_flight: usize,
     /// Failures and skips, in the order they happened.
     errors: Vec<GroupError<E>>,
+    /// One per accepted-or-refused spawn, in spawn order.
+    values: Vec<Value<T>>,
+    /// Jobs that returned `Ok` so far: the next one's completion rank.
+    succeeded: usize,
 }
 
-impl<E> Inner<E> {
+/// What became of one spawn, for `results`.
+enum Value<T> {
+    /// Queued or running, or it failed or was skipped (then `errors` says so).
+    Pending,
+    /// It returned `Ok`: its rank among the successes, and its value.
+    Done(usize, T),
+    /// Never accepted: the closure went back to the caller.
+    Refused,
+}
+
+/// How one job of the group ended, as its guard reports it.
+enum Outcome<E, T> {
+    Succeeded(T),
+    Failed(GroupError<E>),
+    /// Refused at the queue: not a job of the group after all.
+    Refused,
+}
+
+impl<E, T> Inner<E, T> {
     /// Whether a job failed (returned `Err` or panicked), as opposed to
     /// only being skipped.
     fn failed(&self) -> bool {
@@ -77,15 +102,23 @@ impl<E> Inner<E> {
     }
 }
 
-impl<E> GroupState<E> {
-    /// Records how one accepted job ended (`None`: it ran and succeeded).
-    fn finish(&self, token: &CancelToken, outcome: Option<GroupError<E>>) {
+impl<E, T> GroupState<E, T> {
+    /// Records how spawn number `index` ended.
+    fn finish(&self, token: &CancelToken, index: usize, outcome: Outcome<E, T>) {
         let mut inner = lock(&self.inner);
         let fail = matches!(
             outcome,
-            Some(GroupError::Failed(_) | GroupError::Panicked(_))
+            Outcome::Failed(GroupError::Failed(_) | GroupError::Panicked(_))
         );
-        inner.errors.extend(outcome);
+        match outcome {
+            Outcome::Succeeded(value) => {
+                let rank = inner.succeeded;
+                inner.succeeded += 1;
+                inner.values[index] = Value::Done(rank, value);
+            }
+            Outcome::Failed(e) => inner.errors.push(e),
+            Outcome::Refused => inner.values[index] = Value::Refused,
+        }
         inner.in_flight -= 1;
         let last = inner.in_flight == 0;
         drop(inner);
@@ -99,32 +132,38 @@ impl<E> GroupState<E> {
 }
 
 /// A group job in the pool's queue.
-struct GroupJob<F, E> {
+struct GroupJob<F, E, T> {
     f: F,
-    end: EndGuard<E>,
+    end: EndGuard<E, T>,
 }
 
 /// Ends the job in its group exactly once: with the outcome `run` stored,
 /// or as skipped if the job is dropped unrun (taken back by an abort and
 /// dropped). Holds the limit permit until then.
-struct EndGuard<E> {
-    state: Arc<GroupState<E>>,
+struct EndGuard<E, T> {
+    state: Arc<GroupState<E, T>>,
     token: CancelToken,
-    outcome: Option<Option<GroupError<E>>>,
+    /// Which spawn this is (its slot in `Inner::values`).
+    index: usize,
+    outcome: Option<Outcome<E, T>>,
     _permit: Option<Permit>,
 }
 
-impl<E> Drop for EndGuard<E> {
+impl<E, T> Drop for EndGuard<E, T> {
     fn drop(&mut self) {
-        let outcome = self.outcome.take().unwrap_or(Some(GroupError::Cancelled));
-        self.state.finish(&self.token, outcome);
+        let outcome = self
+            .outcome
+            .take()
+            .unwrap_or(Outcome::Failed(GroupError::Cancelled));
+        self.state.finish(&self.token, self.index, outcome);
     }
 }
 
-impl<F, E> Task for GroupJob<F, E>
+impl<F, E, T> Task for GroupJob<F, E, T>
 where
-    F: FnOnce(&CancelToken) -> Result<(), E> + Send + 'static,
+    F: FnOnce(&CancelToken) -> Result<T, E> + Send + 'static,
     E: Send + 'static,
+    T: Send + 'static,
 {
     fn run(self: Box<Self>, _sink: PanicSink<'_>) -> Ended {
         let GroupJob { f, mut end } = *self;
@@ -133,7 +172,7 @@ where
             // cancelled. Drop `f` under catch_unwind: its captures are the
             // caller's and may panic on drop.
             drop_quietly(f);
-            end.outcome = Some(Some(GroupError::Cancelled));
+            end.outcome = Some(Outcome::Failed(GroupError::Cancelled));
             // A forgotten `Group` leaves this guard the last owner of the
             // group's errors, which are the caller's values.
             drop_quietly(end);
@@ -141,10 +180,10 @@ where
         }
         let token = end.token.clone();
         let (outcome, ended) = match catch_unwind(AssertUnwindSafe(move || f(&token))) {
-            Ok(Ok(())) => (None, Ended::Completed),
-            Ok(Err(e)) => (Some(GroupError::Failed(e)), Ended::Completed),
+            Ok(Ok(value)) => (Outcome::Succeeded(value), Ended::Completed),
+            Ok(Err(e)) => (Outcome::Failed(GroupError::Failed(e)), Ended::Completed),
             Err(payload) => (
-                Some(GroupError::Panicked(Panic::new(payload))),
+                Outcome::Failed(GroupError::Panicked(Panic::new(payload))),
                 Ended::Panicked,
             ),
         };
@@ -162,8 +201,8 @@ where
     }
 }
 
-impl<'p, E: Send + 'static> Group<'p, E> {
-    pub(crate) fn new(pool: &'p Shared) -> Group<'p, E> {
+impl<'p, E: Send + 'static, T: Send + 'static> Group<'p, E, T> {
+    pub(crate) fn new(pool: &'p Shared) -> Group<'p, E, T> {
         Group {
             pool,
             token: pool.token().child(),
@@ -171,6 +210,8 @@ impl<'p, E: Send + 'static> Group<'p, E> {
                 inner: Mutex::new(Inner {
                     in_flight: 0,
                     errors: Vec::new(),
+                    values: Vec::new(),
+                    succeeded: 0,
                 }),
                 done: Condvar::new(),
             }),
@@ -210,7 +251,7 @@ impl<'p, E: Send + 'static> Group<'p, E> {
     /// See [`Group`].
     pub fn spawn<F>(&self, f: F) -> Result<(), GroupError<E>>
     where
-        F: FnOnce(&CancelToken) -> Result<(), E> + Send + 'static,
+        F: FnOnce(&CancelToken) -> Result<T, E> + Send + 'static,
     {
         if self.token.is_cancelled() {
             return Err(GroupError::Cancelled);
@@ -253,7 +294,7 @@ impl<'p, E: Send + 'static> Group<'p, E> {
     /// ```
     pub fn try_spawn<F>(&self, f: F) -> Result<(), Rejected<F>>
     where
-        F: FnOnce(&CancelToken) -> Result<(), E> + Send + 'static,
+        F: FnOnce(&CancelToken) -> Result<T, E> + Send + 'static,
     {
         if self.token.is_cancelled() {
             return Err(Rejected::Closed(f));
@@ -272,19 +313,25 @@ impl<'p, E: Send + 'static> Group<'p, E> {
     /// (and the job ends without an outcome).
     fn push<F>(&self, f: F, permit: Option<Permit>, how: Wait<'_>) -> Result<(), Rejected<F>>
     where
-        F: FnOnce(&CancelToken) -> Result<(), E> + Send + 'static,
+        F: FnOnce(&CancelToken) -> Result<T, E> + Send + 'static,
     {
         // Again after waiting for the permit: a sibling may have failed
         // meanwhile (its permit comes back only after it cancelled).
         if self.token.is_cancelled() {
             return Err(Rejected::Closed(f));
         }
-        lock(&self.state.inner).in_flight += 1;
+        let index = {
+            let mut inner = lock(&self.state.inner);
+            inner.in_flight += 1;
+            inner.values.push(Value::Pending);
+            inner.values.len() - 1
+        };
         let job = GroupJob {
             f,
             end: EndGuard {
                 state: self.state.clone(),
                 token: self.token.clone(),
+                index,
                 outcome: None,
                 _permit: permit,
             },
@@ -295,8 +342,9 @@ impl<'p, E: Send + 'static> Group<'p, E> {
                 let full = rejected.is_full();
                 // Never accepted: end it without recording anything, and
                 // give the closure back.
-                let GroupJob { f, mut end } = rejected.into_inner().into_task::<GroupJob<F, E>>();
-                end.outcome = Some(None);
+                let GroupJob { f, mut end } =
+                    rejected.into_inner().into_task::<GroupJob<F, E, T>>();
+                end.outcome = Some(Outcome::Refused);
                 drop(end);
                 Err(if full {
                     Rejected::Full(f)
@@ -357,19 +405,81 @@ impl<'p, E: Send + 'static> Group<'p, E> {
     /// assert!(group.wait().is_ok());
     /// ```
     pub fn wait(self) -> Result<(), GroupError<E>> {
-        let errors = self.wait_errors();
-        let mut skipped = false;
-        for e in errors {
-            match e {
-                GroupError::Cancelled => skipped = true,
-                failure => return Err(failure),
-            }
-        }
-        if skipped {
-            Err(GroupError::Cancelled)
-        } else {
-            Ok(())
-        }
+        first_failure(self.wait_errors())
+    }
+
+    /// Waits for every job of the group and returns their values in spawn
+    /// order (a spawn that was refused has none), or the first failure as
+    /// [`wait`](Self::wait) does.
+    ///
+    /// # Errors
+    ///
+    /// As [`wait`](Self::wait).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(4, 64);
+    /// let group = pool.group_results::<u64, String>();
+    /// for i in 0..8u64 {
+    ///     group.spawn(move |_| Ok(i * i)).unwrap();
+    /// }
+    /// assert_eq!(group.results().unwrap(), [0, 1, 4, 9, 16, 25, 36, 49]);
+    /// ```
+    pub fn results(self) -> Result<Vec<T>, GroupError<E>> {
+        self.collect(|values| values)
+    }
+
+    /// [`results`](Self::results) in the order the jobs finished instead.
+    ///
+    /// # Errors
+    ///
+    /// As [`wait`](Self::wait).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let pool = ringq_pool::Pool::new(2, 8);
+    /// let group = pool.group_results::<&str, ()>();
+    /// group.spawn(|_| { std::thread::sleep(Duration::from_millis(50)); Ok("slow") }).unwrap();
+    /// group.spawn(|_| Ok("fast")).unwrap();
+    /// let mut done = group.results_by_completion().unwrap();
+    /// assert_eq!(done.len(), 2);
+    /// done.sort(); // (which finished first is up to the scheduler)
+    /// assert_eq!(done, ["fast", "slow"]);
+    /// ```
+    pub fn results_by_completion(self) -> Result<Vec<T>, GroupError<E>> {
+        self.collect(|mut values| {
+            values.sort_by_key(|(rank, _)| *rank);
+            values
+        })
+    }
+
+    /// Waits, then the values (as `(rank, value)` in spawn order, put in
+    /// the wanted order by `order`) or the first failure.
+    fn collect(
+        self,
+        order: impl FnOnce(Vec<(usize, T)>) -> Vec<(usize, T)>,
+    ) -> Result<Vec<T>, GroupError<E>> {
+        let (errors, values) = {
+            let mut inner = self.settle();
+            (
+                std::mem::take(&mut inner.errors),
+                std::mem::take(&mut inner.values),
+            )
+        };
+        first_failure(errors)?;
+        let values = values
+            .into_iter()
+            .filter_map(|v| match v {
+                Value::Done(rank, value) => Some((rank, value)),
+                Value::Refused => None,
+                Value::Pending => unreachable!("no failure, so every accepted job succeeded"),
+            })
+            .collect();
+        Ok(order(values).into_iter().map(|(_, value)| value).collect())
     }
 
     /// Waits for every job of the group and returns every failure, in the
@@ -399,9 +509,26 @@ impl<'p, E: Send + 'static> Group<'p, E> {
     }
 }
 
-impl<E> Group<'_, E> {
+/// The first failure among `errors`; else `Cancelled` if a job was
+/// skipped; else `Ok`.
+fn first_failure<E>(errors: Vec<GroupError<E>>) -> Result<(), GroupError<E>> {
+    let mut skipped = false;
+    for e in errors {
+        match e {
+            GroupError::Cancelled => skipped = true,
+            failure => return Err(failure),
+        }
+    }
+    if skipped {
+        Err(GroupError::Cancelled)
+    } else {
+        Ok(())
+    }
+}
+
+impl<E, T> Group<'_, E, T> {
     /// Waits until no job of the group is in flight.
-    fn settle(&self) -> MutexGuard<'_, Inner<E>> {
+    fn settle(&self) -> MutexGuard<'_, Inner<E, T>> {
         let mut inner = lock(&self.state.inner);
         while inner.in_flight != 0 {
             inner = wait(&self.state.done, inner);
@@ -410,13 +537,13 @@ impl<E> Group<'_, E> {
     }
 }
 
-impl<E> Drop for Group<'_, E> {
+impl<E, T> Drop for Group<'_, E, T> {
     fn drop(&mut self) {
         drop(self.settle());
     }
 }
 
-impl<E> fmt::Debug for Group<'_, E> {
+impl<E, T> fmt::Debug for Group<'_, E, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = lock(&self.state.inner);
         f.debug_struct("Group")

@@ -457,6 +457,25 @@ impl Pool {
     pub fn group<E: Send + 'static>(&self) -> Group<'_, E> {
         Group::new(&self.shared)
     }
+
+    /// A fail-fast group whose jobs return values (`Ok(T)`), collected by
+    /// [`Group::results`] in spawn order or
+    /// [`Group::results_by_completion`]; otherwise as [`group`](Self::group).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(2, 8);
+    /// let group = pool.group_results::<usize, std::num::ParseIntError>();
+    /// for s in ["1", "22", "333"] {
+    ///     group.spawn(move |_| s.parse::<usize>()).unwrap();
+    /// }
+    /// assert_eq!(group.results().unwrap(), [1, 22, 333]);
+    /// ```
+    #[must_use = "a group that is dropped at once waits for nothing and runs nothing"]
+    pub fn group_results<T: Send + 'static, E: Send + 'static>(&self) -> Group<'_, E, T> {
+        Group::new(&self.shared)
+    }
 }
 
 impl fmt::Debug for Pool {

@@ -214,3 +214,80 @@ fn group_debug_shows_state() {
         "{text}"
     );
 }
+
+/// Job 0 finishes after job 1 (it waits until job 1 has been counted):
+/// `results` keeps spawn order, `results_by_completion` finishing order.
+#[test]
+fn results_in_spawn_order_and_in_completion_order() {
+    let pool = Pool::new(2, 8);
+    for by_completion in [false, true] {
+        let group = pool.group_results::<u32, ()>();
+        let (go_tx, go) = std::sync::mpsc::channel::<()>();
+        group
+            .spawn(move |_| {
+                go.recv().unwrap();
+                Ok(0)
+            })
+            .unwrap();
+        group.spawn(|_| Ok(1)).unwrap();
+        // Job 1 has been counted once the group shows one job in flight.
+        while !format!("{group:?}").contains("in_flight: 1") {
+            std::thread::yield_now();
+        }
+        go_tx.send(()).unwrap();
+        if by_completion {
+            assert_eq!(group.results_by_completion().unwrap(), [1, 0]);
+        } else {
+            assert_eq!(group.results().unwrap(), [0, 1]);
+        }
+    }
+}
+
+/// A failure wins over the values; a refused spawn has no value and its
+/// closure comes back.
+#[test]
+fn results_with_a_failure_and_with_a_refused_spawn() {
+    let pool = Pool::new(2, 8);
+    let group = pool.group_results::<u32, &str>();
+    group.spawn(|_| Ok(1)).unwrap();
+    group.spawn(|_| Err("bad")).unwrap();
+    assert!(matches!(group.results(), Err(GroupError::Failed("bad"))));
+
+    let pool = Pool::new(1, 1);
+    let gate = common::occupy_workers(&pool, 1);
+    let group = pool.group_results::<u32, ()>();
+    group.spawn(|_| Ok(7)).unwrap(); // fills the queue
+    let refused = group.try_spawn(|_| Ok(8)).unwrap_err();
+    assert!(refused.is_full());
+    assert_eq!(
+        (refused.into_inner())(&ringq_pool::CancelToken::new()),
+        Ok(8)
+    );
+    drop(gate);
+    assert_eq!(group.results().unwrap(), [7]);
+}
+
+/// Three threads spawn into one results group: every value comes back
+/// once, in each thread's spawn order.
+#[test]
+fn results_from_racing_spawners() {
+    let pool = Pool::new(2, 4);
+    let group = pool.group_results::<(usize, usize), ()>();
+    let per = common::scaled(500, 10);
+    std::thread::scope(|s| {
+        for t in 0..3 {
+            let group = &group;
+            s.spawn(move || {
+                for i in 0..per {
+                    group.spawn(move |_| Ok((t, i))).unwrap();
+                }
+            });
+        }
+    });
+    let values = group.results().unwrap();
+    assert_eq!(values.len(), 3 * per);
+    for t in 0..3 {
+        let mine: Vec<usize> = values.iter().filter(|v| v.0 == t).map(|v| v.1).collect();
+        assert_eq!(mine, (0..per).collect::<Vec<_>>());
+    }
+}
