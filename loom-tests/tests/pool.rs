@@ -236,3 +236,59 @@ fn scope_returns_only_after_its_jobs() {
         drop(pool);
     });
 }
+
+/// Pool model 10: the resizable set. Core 1, max 2, keep-alive 0 (under
+/// loom every deadline has passed, so an idle extra worker retires at its
+/// first empty wait). The second submit may find the worker busy and the
+/// first job still queued, and start a second worker; an idle one retires
+/// while the second job arrives or is taken. Every job
+/// runs once, the set never drops below the core size while a job waits,
+/// and shutdown joins every worker ever started.
+/// Bound 1 (three threads: at bound 2 the waiter-list spin lock exceeds
+/// loom's branch limit, as in the other three-thread models).
+#[test]
+fn keep_alive_retirement_races_a_job() {
+    model(1, || {
+        let pool = Pool::builder()
+            .workers(1)
+            .max_workers(2)
+            .keep_alive(std::time::Duration::ZERO)
+            .capacity(1)
+            .build()
+            .unwrap();
+        let ran = Arc::new(AtomicUsize::new(0));
+        for _ in 0..2 {
+            pool.execute(counting_job(&ran)).unwrap();
+        }
+        let s = pool.stats();
+        assert!(s.workers >= 1 && s.workers <= 2, "{s:?}");
+        let report = pool.shutdown();
+        assert_eq!(
+            (report.completed, report.panicked, report.cancelled),
+            (2, 0, 0)
+        );
+        assert_eq!(ran.load(Ordering::SeqCst), 2);
+    });
+}
+
+/// Pool model 11: `set_workers` shrinking the set (2 to 1, keep-alive 0)
+/// while a job is submitted: a woken idle worker retires while the other
+/// takes the job; the job runs once and shutdown joins both threads.
+/// Bound 1, for the same reason as model 10.
+#[test]
+fn set_workers_shrink_races_a_job() {
+    model(1, || {
+        let pool = Pool::builder()
+            .workers(2)
+            .keep_alive(std::time::Duration::ZERO)
+            .capacity(1)
+            .build()
+            .unwrap();
+        let ran = Arc::new(AtomicUsize::new(0));
+        pool.set_workers(1).unwrap();
+        pool.execute(counting_job(&ran)).unwrap();
+        let report = pool.shutdown();
+        assert_eq!((report.completed, report.cancelled), (1, 0));
+        assert_eq!(ran.load(Ordering::SeqCst), 1);
+    });
+}

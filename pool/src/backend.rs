@@ -12,7 +12,10 @@
 
 use std::time::Duration;
 
-use ringq::{CancelToken, CapacityError, PushCancelError, PushTimeoutError, Queue, TryPushError};
+use ringq::{
+    CancelToken, CapacityError, PopCancelError, PushCancelError, PushTimeoutError, Queue,
+    TryPushError,
+};
 
 use crate::job::Job;
 
@@ -82,6 +85,22 @@ pub trait Backend: Send + Sync + 'static {
     /// Pops if a job is there now.
     fn try_pop(&self) -> Option<Job>;
 
+    /// Pops, blocking while empty and open until `token` is cancelled:
+    /// `Cancelled` once it is, `Closed` once the queue is closed and
+    /// drained. An idle worker waits here; the token is how a resizable
+    /// pool wakes it to retire (`Builder::keep_alive`,
+    /// `Pool::set_workers`).
+    ///
+    /// The default ignores a token that fires during the wait and blocks
+    /// in [`pop`](Self::pop): over such a backend idle workers leave only
+    /// when they next wake. ringq overrides it.
+    fn pop_cancellable(&self, token: &CancelToken) -> Result<Job, PopCancelError> {
+        if token.is_cancelled() {
+            return self.try_pop().ok_or(PopCancelError::Cancelled);
+        }
+        self.pop().ok_or(PopCancelError::Closed)
+    }
+
     /// Closes the queue (idempotent): `true` if this call closed it. See
     /// the module docs for what must hold when it returns.
     fn close(&self) -> bool;
@@ -147,6 +166,10 @@ impl Backend for RingqBackend {
 
     fn try_pop(&self) -> Option<Job> {
         self.0.try_pop().ok()
+    }
+
+    fn pop_cancellable(&self, token: &CancelToken) -> Result<Job, PopCancelError> {
+        self.0.pop_cancellable(token)
     }
 
     fn close(&self) -> bool {

@@ -8,7 +8,9 @@
 //! workers is every worker exactly once. Then each calls `f`.
 //!
 //! Two broadcasts at once could split the workers between their barriers
-//! and wait forever, so they take turns (`Shared::broadcast_lock`). If a
+//! and wait forever, so they take turns (`Shared::broadcast_lock`). The
+//! worker set is frozen meanwhile (`Roster::freeze`): a worker that retired
+//! after being counted could leave the last job without a thread. If a
 //! job cannot be queued (the pool closed meanwhile), the barrier is
 //! cancelled: the jobs already waiting leave without calling `f`.
 
@@ -17,6 +19,7 @@ use ringq::{CancelToken, Queue};
 use crate::error::Rejected;
 use crate::pool::Pool;
 use crate::sync::{lock, AtomicUsize, Mutex, Ordering};
+use crate::workers::Shared;
 
 /// Lets `n` jobs through only once all `n` have arrived.
 struct Barrier {
@@ -55,10 +58,29 @@ impl Barrier {
     }
 }
 
+/// Keeps the worker set from growing or shrinking while it lives (see
+/// `Roster::freeze`); holds the number of workers.
+struct Frozen<'a>(usize, &'a Shared);
+
+impl<'a> Frozen<'a> {
+    fn new(shared: &'a Shared) -> Frozen<'a> {
+        Frozen(shared.roster().freeze(), shared)
+    }
+}
+
+impl Drop for Frozen<'_> {
+    fn drop(&mut self) {
+        self.1.roster().thaw();
+    }
+}
+
 impl Pool {
     /// Calls `f` once on every worker thread, with the worker's index
-    /// (`0..workers`), and returns the results in index order (rayon's
-    /// `broadcast`): for thread-local warm-up, flushing or inspection.
+    /// (`0..workers` for a fixed-size pool), and returns the results in
+    /// index order (rayon's `broadcast`): for thread-local warm-up,
+    /// flushing or inspection. While it runs the worker set neither grows
+    /// on load nor shrinks; a worker [`set_workers`](Self::set_workers)
+    /// starts meanwhile may take one of the calls in place of another.
     ///
     /// It waits for every worker to become free: jobs queued before it run
     /// first, and while it waits at its barrier a worker takes no other
@@ -95,9 +117,12 @@ impl Pool {
             "Pool::broadcast called from one of the pool's own jobs: that worker could never take its share"
         );
         let _turn = self.shared.broadcast_lock();
-        let n = self.shared.workers();
+        let frozen = Frozen::new(&self.shared);
+        let n = frozen.0;
         let barrier = Barrier::new(n);
-        let results: Mutex<Vec<Option<R>>> = Mutex::new((0..n).map(|_| None).collect());
+        // By slot: indices go up to `max_workers`.
+        let slots = self.shared.roster().max();
+        let results: Mutex<Vec<Option<R>>> = Mutex::new((0..slots).map(|_| None).collect());
         let shared = &self.shared;
         let queued_all = self.scope(|s| {
             for _ in 0..n {
@@ -123,9 +148,7 @@ impl Pool {
         let results = results
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        Ok(results
-            .into_iter()
-            .map(|r| r.unwrap_or_else(|| unreachable!("all n jobs passed the barrier")))
-            .collect())
+        // `n` calls passed the barrier, each on its own worker.
+        Ok(results.into_iter().flatten().collect())
     }
 }

@@ -2,13 +2,15 @@
 
 use std::any::Any;
 use std::fmt;
+use std::time::Duration;
 
 use ringq::{CancelToken, CapacityError};
 
 use crate::backend::{Backend, RingqBackend};
 use crate::error::BuildError;
 use crate::pool::Pool;
-use crate::sync::{thread, Arc};
+use crate::roster::{spawn_one, Roster, SpawnSettings};
+use crate::sync::Arc;
 use crate::workers::{PanicHook, Shared, ThreadHook};
 
 type MakeBackend = fn(usize) -> Result<Box<dyn Backend>, CapacityError>;
@@ -44,6 +46,8 @@ pub struct Builder {
     on_thread_start: Option<ThreadHook>,
     on_thread_stop: Option<ThreadHook>,
     parent: Option<CancelToken>,
+    max_workers: Option<usize>,
+    keep_alive: Duration,
     backend: MakeBackend,
 }
 
@@ -62,13 +66,21 @@ impl Default for Builder {
             on_thread_start: None,
             on_thread_stop: None,
             parent: None,
+            max_workers: None,
+            keep_alive: DEFAULT_KEEP_ALIVE,
             backend: make_backend::<RingqBackend>,
         }
     }
 }
 
+/// How long a worker above the core size idles before it leaves (Java's
+/// cached thread pool uses the same).
+const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(60);
+
 impl Builder {
-    /// Worker threads (default: `std::thread::available_parallelism`).
+    /// Worker threads (default: `std::thread::available_parallelism`):
+    /// the core size, kept while idle. See
+    /// [`max_workers`](Self::max_workers) for a set that grows under load.
     ///
     /// # Examples
     ///
@@ -208,6 +220,44 @@ impl Builder {
         self
     }
 
+    /// Lets the worker set grow under load up to `n` workers (default: no
+    /// growth, `n` = [`workers`](Self::workers)), Java's core/max sizes:
+    /// when a job is accepted while every worker is busy and jobs are
+    /// queued, the submitter starts one more worker (the submit pays for
+    /// the thread start). Workers above the core size leave after idling
+    /// for [`keep_alive`](Self::keep_alive). It is also the most
+    /// [`Pool::set_workers`] can ask for.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let pool = ringq_pool::Pool::builder()
+    ///     .workers(1)
+    ///     .max_workers(4)
+    ///     .keep_alive(Duration::from_millis(10))
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(pool.stats().workers, 1);
+    /// ```
+    pub fn max_workers(mut self, n: usize) -> Builder {
+        self.max_workers = Some(n);
+        self
+    }
+
+    /// How long a worker above the core size waits for a job before it
+    /// leaves (default 60 s; `Duration::ZERO`: as soon as it finds the
+    /// queue empty). See [`max_workers`](Self::max_workers).
+    ///
+    /// # Examples
+    ///
+    /// See [`max_workers`](Self::max_workers).
+    pub fn keep_alive(mut self, idle: Duration) -> Builder {
+        self.keep_alive = idle;
+        self
+    }
+
     /// The queue the pool runs on (default [`RingqBackend`]).
     ///
     /// # Examples
@@ -222,8 +272,8 @@ impl Builder {
     ///
     /// # Errors
     ///
-    /// [`BuildError::NoWorkers`],
-    /// [`BuildError::Capacity`] for a capacity the backend refuses, or
+    /// [`BuildError::NoWorkers`], [`BuildError::MaxWorkers`] (below
+    /// `workers`), [`BuildError::Capacity`] for a capacity the backend refuses, or
     /// [`BuildError::Spawn`] if a thread cannot be started (workers
     /// already started are shut down first).
     ///
@@ -244,29 +294,26 @@ impl Builder {
         if workers == 0 {
             return Err(BuildError::NoWorkers);
         }
+        let max = self.max_workers.unwrap_or(workers);
+        if max < workers {
+            return Err(BuildError::MaxWorkers { workers, max });
+        }
         let queue = (self.backend)(self.capacity).map_err(BuildError::Capacity)?;
         let token = self
             .parent
             .as_ref()
             .map_or_else(CancelToken::new, CancelToken::child);
-        let shared = Arc::new(Shared::new(queue, workers, token, self.on_panic));
-        let mut pool = Pool {
-            shared: shared.clone(),
-            workers: Vec::with_capacity(workers),
+        let spawn = SpawnSettings {
+            name: self.name,
+            stack_size: self.stack_size,
+            on_start: self.on_thread_start,
+            on_stop: self.on_thread_stop,
         };
-        for i in 0..workers {
-            let mut builder = thread::Builder::new().name(format!("{}-{i}", self.name));
-            if let Some(bytes) = self.stack_size {
-                builder = builder.stack_size(bytes);
-            }
-            let worker_shared = shared.clone();
-            let (start, stop) = (self.on_thread_start.clone(), self.on_thread_stop.clone());
+        let roster = Roster::new(workers, max, self.keep_alive, spawn);
+        let pool = Pool::from_shared(Arc::new(Shared::new(queue, roster, token, self.on_panic)));
+        for _ in 0..workers {
             // On error `pool` drops here: close, join the ones started.
-            let handle = builder
-                .spawn(move || worker_shared.run_worker(i, start.as_deref(), stop.as_deref()))
-                .map_err(BuildError::Spawn)?;
-            shared.add_worker(handle.thread().id());
-            pool.workers.push(handle);
+            spawn_one(&pool.shared, false).map_err(BuildError::Spawn)?;
         }
         Ok(pool)
     }
@@ -282,6 +329,8 @@ impl fmt::Debug for Builder {
             .field("on_panic", &self.on_panic.is_some())
             .field("on_thread_start", &self.on_thread_start.is_some())
             .field("on_thread_stop", &self.on_thread_stop.is_some())
+            .field("max_workers", &self.max_workers)
+            .field("keep_alive", &self.keep_alive)
             .field("parent_token", &self.parent)
             .finish_non_exhaustive()
     }

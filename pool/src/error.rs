@@ -132,6 +132,13 @@ impl<F> Error for Rejected<F> {}
 pub enum BuildError {
     /// `workers(0)`: a pool needs at least one worker.
     NoWorkers,
+    /// `max_workers` below `workers`.
+    MaxWorkers {
+        /// The core size asked for.
+        workers: usize,
+        /// The maximum asked for.
+        max: usize,
+    },
     /// The backend refused the capacity (above its maximum, or its queue
     /// could not be allocated).
     Capacity(ringq::CapacityError),
@@ -143,6 +150,9 @@ impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BuildError::NoWorkers => f.write_str("a pool needs at least one worker"),
+            BuildError::MaxWorkers { workers, max } => {
+                write!(f, "max_workers ({max}) is below workers ({workers})")
+            }
             BuildError::Capacity(e) => write!(f, "the pool's queue: {e}"),
             BuildError::Spawn(e) => write!(f, "could not spawn a worker thread: {e}"),
         }
@@ -154,7 +164,58 @@ impl Error for BuildError {
         match self {
             BuildError::Capacity(e) => Some(e),
             BuildError::Spawn(e) => Some(e),
-            BuildError::NoWorkers => None,
+            BuildError::NoWorkers | BuildError::MaxWorkers { .. } => None,
+        }
+    }
+}
+
+/// Why [`Pool::set_workers`](crate::Pool::set_workers) could not do all it
+/// was asked.
+///
+/// # Examples
+///
+/// ```
+/// use ringq_pool::{Pool, ResizeError};
+///
+/// let pool = Pool::builder().workers(2).max_workers(4).build().unwrap();
+/// let err = pool.set_workers(5).unwrap_err();
+/// assert!(matches!(err, ResizeError::OutOfRange { requested: 5, max: 4 }));
+/// assert_eq!(err.to_string(), "cannot set 5 workers: between 1 and max_workers (4)");
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ResizeError {
+    /// 0, or above the builder's `max_workers`.
+    OutOfRange {
+        /// What was asked.
+        requested: usize,
+        /// The pool's `max_workers`.
+        max: usize,
+    },
+    /// The pool is closed: its workers are leaving.
+    Closed,
+    /// A worker thread could not be spawned (those started before it run).
+    Spawn(std::io::Error),
+}
+
+impl fmt::Display for ResizeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResizeError::OutOfRange { requested, max } => write!(
+                f,
+                "cannot set {requested} workers: between 1 and max_workers ({max})"
+            ),
+            ResizeError::Closed => f.write_str("the pool is closed"),
+            ResizeError::Spawn(e) => write!(f, "could not spawn a worker thread: {e}"),
+        }
+    }
+}
+
+impl Error for ResizeError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        match self {
+            ResizeError::Spawn(e) => Some(e),
+            _ => None,
         }
     }
 }

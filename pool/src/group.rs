@@ -20,7 +20,7 @@ use crate::panic::Panic;
 use crate::semaphore::{Permit, Semaphore};
 use crate::sync::{lock, wait, Arc, Condvar, Mutex, MutexGuard};
 use crate::unwind::drop_quietly;
-use crate::workers::{Shared, Wait};
+use crate::workers::{accept, Shared, Wait};
 #[cfg(doc)]
 use crate::Pool;
 
@@ -53,7 +53,7 @@ use crate::Pool;
 /// ```
 pub struct Group<'p, E, T = ()> {
     /// The pool's workers, where the group's jobs go.
-    pool: &'p Shared,
+    pool: &'p Arc<Shared>,
     token: CancelToken,
     state: Arc<GroupState<E, T>>,
     limit: Option<Semaphore>,
@@ -202,7 +202,7 @@ where
 }
 
 impl<'p, E: Send + 'static, T: Send + 'static> Group<'p, E, T> {
-    pub(crate) fn new(pool: &'p Shared) -> Group<'p, E, T> {
+    pub(crate) fn new(pool: &'p Arc<Shared>) -> Group<'p, E, T> {
         Group {
             pool,
             token: pool.token().child(),
@@ -336,7 +336,7 @@ impl<'p, E: Send + 'static, T: Send + 'static> Group<'p, E, T> {
                 _permit: permit,
             },
         };
-        match self.pool.push(Job::from_task(job), how) {
+        match accept(self.pool, Job::from_task(job), how) {
             Ok(()) => Ok(()),
             Err(rejected) => {
                 let full = rejected.is_full();

@@ -66,6 +66,7 @@ mod group;
 mod job;
 mod panic;
 mod pool;
+mod roster;
 mod scope;
 mod semaphore;
 mod shutdown;
@@ -79,7 +80,9 @@ pub mod pipeline;
 
 pub use crate::backend::{Backend, RingqBackend};
 pub use crate::builder::Builder;
-pub use crate::error::{panic_message, BuildError, GroupError, JobError, PipelineError, Rejected};
+pub use crate::error::{
+    panic_message, BuildError, GroupError, JobError, PipelineError, Rejected, ResizeError,
+};
 pub use crate::group::Group;
 pub use crate::job::{Job, JobHandle, JoinTimeout, PendingJob};
 pub use crate::panic::Panic;

@@ -9,11 +9,13 @@ use ringq::CancelToken;
 
 use crate::builder::Builder;
 use crate::error::Rejected;
+use crate::error::ResizeError;
 use crate::group::Group;
 use crate::job::{Exec, Job, JobHandle, Submitted};
+use crate::roster;
 use crate::snapshot::Stats;
-use crate::sync::{thread, Arc};
-use crate::workers::{Shared, Wait};
+use crate::sync::Arc;
+use crate::workers::{accept, Shared, Wait};
 
 /// A fixed set of worker threads pulling jobs from a bounded ringq queue.
 ///
@@ -44,7 +46,9 @@ use crate::workers::{Shared, Wait};
 /// ```
 pub struct Pool {
     pub(crate) shared: Arc<Shared>,
-    pub(crate) workers: Vec<thread::JoinHandle<()>>,
+    /// Set once the pool has been shut down or aborted (and its workers
+    /// joined or let go), so that `Drop` has nothing left to do.
+    pub(crate) finished: bool,
 }
 
 impl Pool {
@@ -83,6 +87,57 @@ impl Pool {
     /// ```
     pub fn builder() -> Builder {
         Builder::default()
+    }
+
+    pub(crate) fn from_shared(shared: Arc<Shared>) -> Pool {
+        Pool {
+            shared,
+            finished: false,
+        }
+    }
+
+    /// Sets the core size, the workers kept while idle (Java's
+    /// `setCorePoolSize`), to `n` between 1 and the builder's
+    /// [`max_workers`](Builder::max_workers). Growing starts the workers
+    /// at once. Shrinking takes effect as workers become idle: each worker
+    /// above `n` leaves after idling for [`keep_alive`](Builder::keep_alive)
+    /// (`Duration::ZERO`: at once); busy ones finish their jobs first. Under
+    /// load the set may still grow up to `max_workers`. Jobs and counters
+    /// are unaffected: every accepted job still runs once.
+    ///
+    /// # Errors
+    ///
+    /// [`ResizeError::OutOfRange`] for 0 or above `max_workers`,
+    /// [`ResizeError::Closed`] once the pool is closed,
+    /// [`ResizeError::Spawn`] if a thread could not be started.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let pool = ringq_pool::Pool::builder()
+    ///     .workers(1)
+    ///     .max_workers(4)
+    ///     .keep_alive(Duration::ZERO)
+    ///     .build()
+    ///     .unwrap();
+    /// pool.set_workers(4).unwrap();
+    /// assert_eq!(pool.stats().workers, 4);
+    /// pool.set_workers(1).unwrap();
+    /// while pool.stats().workers > 1 {
+    ///     std::thread::yield_now(); // the idle extra workers are leaving
+    /// }
+    /// ```
+    pub fn set_workers(&self, n: usize) -> Result<(), ResizeError> {
+        let max = self.shared.roster().max();
+        if n == 0 || n > max {
+            return Err(ResizeError::OutOfRange { requested: n, max });
+        }
+        if self.is_closed() {
+            return Err(ResizeError::Closed);
+        }
+        roster::set_workers(&self.shared, n).map_err(ResizeError::Spawn)
     }
 
     /// Queues `f`, blocking while the queue is full.
@@ -188,8 +243,7 @@ impl Pool {
         f: F,
         how: Wait<'_>,
     ) -> Result<(), Rejected<F>> {
-        self.shared
-            .push(Job::from_task(Exec(f)), how)
+        accept(&self.shared, Job::from_task(Exec(f)), how)
             .map_err(|r| r.map(|job| job.into_task::<Exec<F>>().0))
     }
 
@@ -303,7 +357,7 @@ impl Pool {
         R: Send + 'static,
     {
         let (task, handle) = Submitted::new(f);
-        match self.shared.push(Job::from_task(task), how) {
+        match accept(&self.shared, Job::from_task(task), how) {
             Ok(()) => Ok(handle),
             Err(r) => Err(r.map(|job| job.into_task::<Submitted<F, R>>().f)),
         }

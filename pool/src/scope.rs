@@ -26,7 +26,7 @@ use crate::job::{Ended, Job, PanicSink, Task};
 use crate::pool::Pool;
 use crate::sync::{lock, wait, Arc, Condvar, Mutex};
 use crate::unwind::drop_quietly;
-use crate::workers::{Shared, Wait};
+use crate::workers::{accept, Shared, Wait};
 
 /// Spawns jobs that may borrow from the enclosing stack; see
 /// [`Pool::scope`].
@@ -181,18 +181,16 @@ impl<'scope> Scope<'scope, '_> {
         // after `f` (see the module docs and `ScopedJob`'s field order).
         let f: Box<dyn FnOnce() + Send + 'static> = unsafe { std::mem::transmute(boxed) };
         let job = ScopedJob { f, pending };
-        self.shared
-            .push(Job::from_task(job), how)
-            .map_err(|rejected| {
-                rejected.map(|job| {
-                    let ScopedJob { f, pending } = job.into_task::<ScopedJob>();
-                    drop(pending);
-                    // SAFETY: `f` is the `Box<F>` made above (the job was never
-                    // run), so its data pointer is the `*mut F` of that
-                    // `Box::new`; the cast drops only the vtable.
-                    *unsafe { Box::from_raw(Box::into_raw(f).cast::<F>()) }
-                })
+        accept(&self.shared, Job::from_task(job), how).map_err(|rejected| {
+            rejected.map(|job| {
+                let ScopedJob { f, pending } = job.into_task::<ScopedJob>();
+                drop(pending);
+                // SAFETY: `f` is the `Box<F>` made above (the job was never
+                // run), so its data pointer is the `*mut F` of that
+                // `Box::new`; the cast drops only the vtable.
+                *unsafe { Box::from_raw(Box::into_raw(f).cast::<F>()) }
             })
+        })
     }
 }
 

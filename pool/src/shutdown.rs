@@ -71,7 +71,7 @@ impl Pool {
     pub fn shutdown_timeout(mut self, timeout: Duration) -> Result<Report, ShutdownTimeout> {
         self.shared.close();
         if self.shared.is_worker() {
-            self.join(); // only forgets the handles: see `join`
+            self.join(); // only lets the workers go: see `join`
             return Ok(self.shared.report());
         }
         // A timeout too large for `Instant`: no deadline.
@@ -151,11 +151,14 @@ impl Pool {
         self.join();
     }
 
-    /// Joins the workers, unless we are one of them (then they finish on
-    /// their own; joining would wait for ourselves).
+    /// Joins the workers (retired ones too), unless we are one of them
+    /// (then they finish on their own; joining would wait for ourselves).
+    /// No worker starts after this.
     fn join(&mut self) {
-        let workers = std::mem::take(&mut self.workers);
-        if self.shared.is_worker() {
+        self.finished = true;
+        let inside = self.shared.is_worker();
+        let workers = self.shared.roster().close();
+        if inside {
             return;
         }
         for w in workers {
@@ -228,9 +231,10 @@ impl ShutdownTimeout {
     /// stopped.recv().unwrap(); // the worker finished and left on its own
     /// ```
     pub fn detach(mut self) -> Report {
-        // Dropping the handles detaches the threads; with none left,
+        // Dropping the handles detaches the threads; marked finished,
         // `Drop for Pool` does not wait.
-        self.pool.workers.clear();
+        drop(self.pool.shared.roster().close());
+        self.pool.finished = true;
         self.pool.shared.report()
     }
 }
@@ -259,7 +263,7 @@ impl Drop for Pool {
     /// Shuts the pool down and runs every queued job ([`Pool::shutdown`]).
     /// From inside one of its own jobs it only closes the pool.
     fn drop(&mut self) {
-        if !self.workers.is_empty() {
+        if !self.finished {
             self.close_and_join();
         }
     }

@@ -32,15 +32,16 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use crossbeam_utils::CachePadded;
-use ringq::{CancelToken, PushCancelError, PushTimeoutError, TryPushError};
+use ringq::{CancelToken, PopCancelError, PushCancelError, PushTimeoutError, TryPushError};
 
 use crate::backend::Backend;
 use crate::error::Rejected;
 use crate::job::{Ended, Job};
+use crate::roster::{grow_if_busy, Roster};
 use crate::snapshot::{Report, Stats};
 use crate::sync::{
-    bump, load_seqcst, lock, thread, wait_until, AtomicBool, AtomicUsize, Condvar, Mutex,
-    MutexGuard, Ordering,
+    bump, load_seqcst, lock, wait_until, Arc, AtomicBool, AtomicUsize, Condvar, Mutex, MutexGuard,
+    Ordering,
 };
 use crate::unwind::drop_quietly;
 
@@ -68,7 +69,8 @@ pub(crate) struct Shared {
     idle: Condvar,
     handed_back: Mutex<Vec<Job>>,
     on_panic: Option<PanicHook>,
-    worker_ids: Mutex<Vec<thread::ThreadId>>,
+    /// The worker threads and their slots (`roster.rs`).
+    roster: Roster,
     /// Held by a `broadcast` for its whole run: two at once could each
     /// hold some workers at their barrier and wait for the rest forever.
     broadcasting: Mutex<()>,
@@ -155,7 +157,7 @@ impl Shared {
     /// starts.
     pub(crate) fn new(
         queue: Box<dyn Backend>,
-        workers: usize,
+        roster: Roster,
         token: CancelToken,
         on_panic: Option<PanicHook>,
     ) -> Shared {
@@ -166,7 +168,7 @@ impl Shared {
             aborting: AtomicBool::new(false),
             accepted: CachePadded::new(AtomicUsize::new(0)),
             aborted: CachePadded::new(AtomicUsize::new(0)),
-            counters: (0..workers)
+            counters: (0..roster.max())
                 .map(|_| CachePadded::new(WorkerCounters::default()))
                 .collect(),
             idle_waiters: AtomicUsize::new(0),
@@ -174,22 +176,28 @@ impl Shared {
             idle: Condvar::new(),
             handed_back: Mutex::new(Vec::new()),
             on_panic,
-            worker_ids: Mutex::new(Vec::with_capacity(workers)),
+            roster,
             broadcasting: Mutex::new(()),
         }
     }
 
-    /// The body of worker thread `me`: its start hook, the job loop, its
-    /// stop hook.
-    pub(crate) fn run_worker(
-        &self,
-        me: usize,
-        start: Option<&ThreadHookFn>,
-        stop: Option<&ThreadHookFn>,
-    ) {
-        self.run_hook(start, me);
+    /// The body of the worker thread in slot `me`: its start hook, the
+    /// job loop, its stop hook.
+    pub(crate) fn run_worker(&self, me: usize) {
+        let settings = self.roster.spawn_settings();
+        self.run_hook(settings.on_start.as_deref(), me);
         self.work(me);
-        self.run_hook(stop, me);
+        self.run_hook(settings.on_stop.as_deref(), me);
+    }
+
+    pub(crate) fn roster(&self) -> &Roster {
+        &self.roster
+    }
+
+    /// Whether a job waits for a worker: one is queued, or (hand-off
+    /// pool) a submitter is about to wait for one.
+    pub(crate) fn jobs_waiting(&self) -> bool {
+        self.capacity == 0 || !self.queue.is_empty()
     }
 
     /// Accepts `job` and pushes it, waiting as `how` says: the one way into
@@ -226,11 +234,11 @@ impl Shared {
     }
 
     /// The worker loop: pop, run, count, until the queue is closed and
-    /// drained.
+    /// drained or the worker retires (`roster.rs`).
     fn work(&self, me: usize) {
         let counters = &self.counters[me];
         let sink = |payload: Box<dyn Any + Send>| self.panicked(payload);
-        while let Some(job) = self.queue.pop() {
+        while let Some(job) = self.next_job(me) {
             // SeqCst pairs with the store in `abort`, which comes before its
             // close: a job popped after that store is handed back. A job
             // popped before it may still start after the token fires (the
@@ -266,6 +274,36 @@ impl Shared {
             // a false lost wake-up, while the RMW it checks exactly.
             counter.fetch_add(1, Ordering::SeqCst);
             self.notify_idle();
+        }
+    }
+
+    /// The next job for the worker in slot `me`, or `None` when it leaves:
+    /// the queue is closed and drained, or it idled for `keep_alive` while
+    /// the set was above its core size and retired.
+    fn next_job(&self, me: usize) -> Option<Job> {
+        loop {
+            if let Some(job) = self.queue.try_pop() {
+                return Some(job);
+            }
+            let (epoch, bounded) = self.roster.idle_wait();
+            self.roster.waiting(1);
+            let got = self
+                .queue
+                .pop_cancellable(bounded.as_ref().unwrap_or(&epoch));
+            self.roster.waiting(-1);
+            match got {
+                Ok(job) => return Some(job),
+                Err(PopCancelError::Closed) => {
+                    self.roster.leave(me);
+                    return None;
+                }
+                // The keep-alive ran out (not a `set_workers` wake-up).
+                Err(PopCancelError::Cancelled) => {
+                    if bounded.is_some() && !epoch.is_cancelled() && self.roster.retire(me) {
+                        return None;
+                    }
+                }
+            }
         }
     }
 
@@ -375,7 +413,7 @@ impl Shared {
             }
             last = again;
         }
-        last.stats(self.counters.len(), self.capacity)
+        last.stats(self.roster.live(), self.capacity)
     }
 
     /// The first half of an abort, before the workers are joined: mark
@@ -419,21 +457,10 @@ impl Shared {
         &self.token
     }
 
-    /// Records a started worker thread, so calls from inside jobs can tell.
-    pub(crate) fn add_worker(&self, id: thread::ThreadId) {
-        lock(&self.worker_ids).push(id);
-    }
-
     /// The index of the calling worker thread (`0..workers`), or `None`
     /// on any other thread.
     pub(crate) fn worker_index(&self) -> Option<usize> {
-        let me = thread::current().id();
-        lock(&self.worker_ids).iter().position(|id| *id == me)
-    }
-
-    /// The number of worker threads.
-    pub(crate) fn workers(&self) -> usize {
-        self.counters.len()
+        self.roster.slot_of_current()
     }
 
     /// Serializes `broadcast`s (see the field).
@@ -465,4 +492,18 @@ impl Drop for Shared {
             drop_quietly(job);
         }
     }
+}
+
+/// Accepts `job` into the pool behind `shared` (see [`Shared::push`]),
+/// growing the worker set if it may and every worker is busy (`roster.rs`).
+pub(crate) fn accept(shared: &Arc<Shared>, job: Job, how: Wait<'_>) -> Result<(), Rejected<Job>> {
+    if shared.capacity == 0 {
+        // Hand-off: the push waits for an idle worker; start one first if
+        // there is none and the set may grow.
+        grow_if_busy(shared);
+        return shared.push(job, how);
+    }
+    shared.push(job, how)?;
+    grow_if_busy(shared);
+    Ok(())
 }

@@ -1,0 +1,272 @@
+//! The worker set: which worker threads run, in which slots, and how the
+//! set grows and shrinks (Java's core/max pool sizes).
+//!
+//! A pool has `max` slots (`Builder::max_workers`, default `workers`), each
+//! with its own counters (see "Accounting" in `workers.rs`). A worker runs
+//! in one slot; `live` is the number of occupied slots, and it changes only
+//! under `table`'s lock, together with the slots. So:
+//!
+//! * **Growing.** After a job is accepted, if `live < max`, no worker is
+//!   waiting for a job and the queue is not empty, the submitter starts one
+//!   more worker ([`grow_if_busy`]). `Pool::set_workers` starts workers up
+//!   to the new core size at once.
+//! * **Shrinking.** A worker that finds the queue empty while `live > core`
+//!   waits for a job at most `keep_alive`; if none came, it retires
+//!   ([`Roster::retire`]): under the lock, and only while still
+//!   `live > core`, so concurrent retirements never take the set below
+//!   `core`. `set_workers` wakes idle workers (it cancels `epoch`) so that
+//!   they start such a bounded wait.
+//! * **Nothing is lost.** A worker retires only after a wait that took no
+//!   job, and `core >= 1` workers always remain, blocked on the queue or
+//!   busy, so a job that arrives while one retires is taken by another.
+//!   Counters stay with their slot: a worker that takes a freed slot adds
+//!   to them (the lock orders the old worker's last write before the new
+//!   worker's first), so the accounting identity holds across the changes.
+//! * **Shutting down.** `Pool::shutdown` and `abort` close the queue, then
+//!   take every thread handle under the lock and mark the table `closing`,
+//!   after which no worker starts; then they join them all, retired ones
+//!   included.
+
+use std::io;
+use std::time::Duration;
+
+use ringq::CancelToken;
+
+use crate::sync::{lock, thread, Arc, AtomicUsize, Mutex, Ordering};
+use crate::workers::{Shared, ThreadHook};
+
+/// How workers started later (growing, `set_workers`) are made: the
+/// builder's settings.
+pub(crate) struct SpawnSettings {
+    pub(crate) name: String,
+    pub(crate) stack_size: Option<usize>,
+    pub(crate) on_start: Option<ThreadHook>,
+    pub(crate) on_stop: Option<ThreadHook>,
+}
+
+/// The worker set; see the module docs.
+pub(crate) struct Roster {
+    /// Slots: the most workers at once.
+    max: usize,
+    /// Workers kept while idle.
+    core: AtomicUsize,
+    /// Occupied slots. Written only under `table`'s lock; read without it
+    /// as a hint (`Relaxed`: every decision that matters re-reads it under
+    /// the lock).
+    live: AtomicUsize,
+    /// Workers blocked waiting for a job: a hint for growing (`Relaxed`;
+    /// a stale value grows the set one job late or early, nothing more).
+    waiting: AtomicUsize,
+    keep_alive: Duration,
+    /// What idle workers wait on besides the queue: `set_workers` cancels
+    /// and replaces it to wake them.
+    epoch: Mutex<CancelToken>,
+    table: Mutex<Table>,
+    spawn: SpawnSettings,
+}
+
+struct Table {
+    /// The worker thread in each slot, if any.
+    ids: Vec<Option<thread::ThreadId>>,
+    /// Every worker thread not joined yet, retired ones included.
+    handles: Vec<thread::JoinHandle<()>>,
+    /// Set once the pool shuts down: no worker starts after it.
+    closing: bool,
+    /// Set while a `broadcast` runs: the set neither grows on load nor
+    /// retires workers, so the workers it counted are the ones it reaches.
+    frozen: bool,
+}
+
+impl Roster {
+    pub(crate) fn new(
+        core: usize,
+        max: usize,
+        keep_alive: Duration,
+        spawn: SpawnSettings,
+    ) -> Roster {
+        Roster {
+            max,
+            core: AtomicUsize::new(core),
+            live: AtomicUsize::new(0),
+            waiting: AtomicUsize::new(0),
+            keep_alive,
+            epoch: Mutex::new(CancelToken::new()),
+            table: Mutex::new(Table {
+                ids: vec![None; max],
+                handles: Vec::with_capacity(max),
+                closing: false,
+                frozen: false,
+            }),
+            spawn,
+        }
+    }
+
+    pub(crate) fn max(&self) -> usize {
+        self.max
+    }
+
+    pub(crate) fn live(&self) -> usize {
+        self.live.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn spawn_settings(&self) -> &SpawnSettings {
+        &self.spawn
+    }
+
+    /// The slot of the calling worker thread, or `None` on any other
+    /// thread.
+    pub(crate) fn slot_of_current(&self) -> Option<usize> {
+        let me = thread::current().id();
+        lock(&self.table).ids.iter().position(|id| *id == Some(me))
+    }
+
+    /// What an idle worker in a pool of this shape waits on: the current
+    /// epoch, bounded by `keep_alive` if the set is above its core size
+    /// (`Some(deadline token)`, with the epoch to tell the two apart).
+    pub(crate) fn idle_wait(&self) -> (CancelToken, Option<CancelToken>) {
+        let epoch = lock(&self.epoch).clone();
+        let extra = self.live.load(Ordering::Relaxed) > self.core.load(Ordering::Relaxed);
+        let bounded = extra.then(|| epoch.with_timeout(self.keep_alive));
+        (epoch, bounded)
+    }
+
+    /// Brackets a worker's wait for a job (the growing hint).
+    pub(crate) fn waiting(&self, delta: isize) {
+        if delta > 0 {
+            self.waiting.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Retires the worker in `slot` if the set is still above its core
+    /// size: frees the slot and says `true`; else `false`.
+    pub(crate) fn retire(&self, slot: usize) -> bool {
+        let mut table = lock(&self.table);
+        if table.frozen || self.live.load(Ordering::Relaxed) <= self.core.load(Ordering::Relaxed) {
+            return false;
+        }
+        table.ids[slot] = None;
+        self.live.fetch_sub(1, Ordering::Relaxed);
+        true
+    }
+
+    /// The worker in `slot` leaves because the queue is closed and drained.
+    pub(crate) fn leave(&self, slot: usize) {
+        let mut table = lock(&self.table);
+        table.ids[slot] = None;
+        self.live.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// Freezes the set (see `Table::frozen`) and says how many workers it
+    /// has; [`thaw`](Self::thaw) undoes it. `set_workers` can still start
+    /// workers meanwhile.
+    pub(crate) fn freeze(&self) -> usize {
+        let mut table = lock(&self.table);
+        table.frozen = true;
+        self.live.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn thaw(&self) {
+        lock(&self.table).frozen = false;
+    }
+
+    /// Marks the set closing and hands out every thread handle: no worker
+    /// starts after this.
+    pub(crate) fn close(&self) -> Vec<thread::JoinHandle<()>> {
+        let mut table = lock(&self.table);
+        table.closing = true;
+        std::mem::take(&mut table.handles)
+    }
+
+    /// Sets the core size and, when it shrank, wakes the idle workers so
+    /// they start a bounded wait (see the module docs).
+    fn set_core(&self, n: usize) {
+        let before = self.core.swap(n, Ordering::Relaxed);
+        if n < before || self.live.load(Ordering::Relaxed) > n {
+            let old = std::mem::replace(&mut *lock(&self.epoch), CancelToken::new());
+            old.cancel();
+        }
+    }
+}
+
+/// Starts one worker in a free slot, unless the set is full or closing
+/// (or frozen, when `growing` on load): `Ok(true)` if it started.
+pub(crate) fn spawn_one(shared: &Arc<Shared>, growing: bool) -> io::Result<bool> {
+    let roster = shared.roster();
+    let mut table = lock(&roster.table);
+    if table.closing || (growing && table.frozen) {
+        return Ok(false);
+    }
+    let Some(slot) = table.ids.iter().position(Option::is_none) else {
+        return Ok(false);
+    };
+    reap_finished(&mut table.handles);
+    let settings = &roster.spawn;
+    let mut builder = thread::Builder::new().name(format!("{}-{slot}", settings.name));
+    if let Some(bytes) = settings.stack_size {
+        builder = builder.stack_size(bytes);
+    }
+    let worker = shared.clone();
+    // Under the lock: the worker's first look at the table (a retirement,
+    // a job asking for its slot) waits until it is registered here.
+    let handle = builder.spawn(move || worker.run_worker(slot))?;
+    table.ids[slot] = Some(handle.thread().id());
+    roster.live.fetch_add(1, Ordering::Relaxed);
+    table.handles.push(handle);
+    Ok(true)
+}
+
+/// Joins the handles of workers that have already exited (retired ones),
+/// so a pool that grows and shrinks for days keeps no pile of them.
+#[cfg(not(any(loom, shuttle)))]
+fn reap_finished(handles: &mut Vec<thread::JoinHandle<()>>) {
+    let mut i = 0;
+    while i < handles.len() {
+        if handles[i].is_finished() {
+            // Exited: the join returns at once. A worker never unwinds.
+            let _ = handles.swap_remove(i).join();
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// (Loom and shuttle threads cannot be asked whether they finished; the
+/// models are too short to pile up handles.)
+#[cfg(any(loom, shuttle))]
+fn reap_finished(_handles: &mut Vec<thread::JoinHandle<()>>) {}
+
+/// After a job was accepted: start one more worker if the set may grow,
+/// no worker is waiting for a job and jobs are queued. On a hand-off pool
+/// (capacity 0) nothing is ever queued, so there the caller asks before
+/// its push, while it would otherwise wait for a worker. A fixed-size pool
+/// pays one `Relaxed` load of a line that rarely changes.
+#[inline]
+pub(crate) fn grow_if_busy(shared: &Arc<Shared>) {
+    let roster = shared.roster();
+    if roster.live.load(Ordering::Relaxed) < roster.max {
+        grow_slow(shared);
+    }
+}
+
+#[cold]
+fn grow_slow(shared: &Arc<Shared>) {
+    if shared.roster().waiting.load(Ordering::Relaxed) == 0 && shared.jobs_waiting() {
+        // A worker that cannot start leaves the job to the others.
+        let _ = spawn_one(shared, true);
+    }
+}
+
+/// `Pool::set_workers`: the new core size, workers started up to it at
+/// once; above it, idle workers leave after `keep_alive`.
+pub(crate) fn set_workers(shared: &Arc<Shared>, n: usize) -> io::Result<()> {
+    let roster = shared.roster();
+    roster.set_core(n);
+    while roster.live.load(Ordering::Relaxed) < n {
+        if !spawn_one(shared, false)? {
+            break; // closing (or a racing call filled the slots)
+        }
+    }
+    Ok(())
+}
