@@ -1,14 +1,16 @@
 //! A pool driven by the input: submits, `try_execute`, panicking jobs,
-//! handle cancels, `close`, and an ending by `abort` or `shutdown`. Every
-//! accepted job must end exactly once: completed, panicked, or cancelled
-//! (its handle cancelled it, or abort returned it).
+//! handle cancels, `close`, `set_workers` on a resizable set (keep-alive
+//! 0), scopes, broadcasts, a hand-off queue (capacity 0), and an ending by
+//! `abort`, `shutdown` or `shutdown_timeout`. Every accepted job must end
+//! exactly once: completed, panicked, or cancelled (its handle cancelled
+//! it, or abort returned it).
 #![no_main]
 
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 
 use libfuzzer_sys::fuzz_target;
-use ringq_pool::{JobError, Pool};
+use ringq_pool::{JobError, Pool, ResizeError};
 use ringq_fuzz::Input;
 
 const WORKER_PREFIX: &str = "quiet-pool";
@@ -16,12 +18,18 @@ const WORKER_PREFIX: &str = "quiet-pool";
 fuzz_target!(|data: &[u8]| {
     ringq_fuzz::abort_on_panic_except_threads_named(WORKER_PREFIX);
     let mut input = Input::new(data);
+    let workers = input.between(1, 2);
+    let max_workers = workers + input.below(3);
     let pool = Pool::builder()
-        .workers(input.between(1, 2))
-        .capacity(input.between(1, 4))
+        .workers(workers)
+        .max_workers(max_workers)
+        .keep_alive(std::time::Duration::ZERO)
+        .capacity(input.below(5))
         .name(WORKER_PREFIX)
         .build()
         .unwrap();
+    // Jobs of scopes and broadcasts: they count in the report too.
+    let mut others = 0;
     let ops = input.between(1, 48);
     let runs: Arc<Vec<AtomicU8>> = Arc::new((0..ops).map(|_| AtomicU8::new(0)).collect());
     let mut accepted = Vec::new();
@@ -38,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
         };
-        match input.below(6) {
+        match input.below(9) {
             0 | 1 => {
                 if pool.try_execute(job).is_ok() {
                     accepted.push(id);
@@ -58,14 +66,45 @@ fuzz_target!(|data: &[u8]| {
                     handles.push((hid, h));
                 }
             }
-            _ => {
+            5 => {
                 if input.below(4) == 0 {
                     pool.close();
                 }
             }
+            6 => match pool.set_workers(input.between(1, max_workers)) {
+                Ok(()) | Err(ResizeError::Closed) => {}
+                Err(e) => panic!("set_workers: {e}"),
+            },
+            7 => {
+                let n = input.between(1, 3);
+                let ran = std::sync::atomic::AtomicUsize::new(0);
+                let mut queued = 0;
+                pool.scope(|s| {
+                    for _ in 0..n {
+                        if s.try_execute(|| {
+                            ran.fetch_add(1, Ordering::SeqCst);
+                        })
+                        .is_ok()
+                        {
+                            queued += 1;
+                        }
+                    }
+                });
+                assert_eq!(ran.load(Ordering::SeqCst), queued, "a scope returned early");
+                others += queued;
+            }
+            _ => {
+                if let Ok(calls) = pool.broadcast(|i| i) {
+                    let mut seen = calls.clone();
+                    seen.dedup();
+                    assert_eq!(seen, calls, "a worker took two broadcast calls");
+                    others += calls.len();
+                }
+            }
         }
     }
-    let report = if input.below(2) == 0 {
+    let ending = input.below(3);
+    let report = if ending == 0 {
         let aborted = pool.abort();
         let keep: Vec<bool> = aborted.pending.iter().map(|_| input.below(2) == 0).collect();
         // Run half of what came back, on a "quiet" thread since a plain
@@ -84,12 +123,17 @@ fuzz_target!(|data: &[u8]| {
             .join()
             .unwrap();
         aborted.report
-    } else {
+    } else if ending == 1 {
         pool.shutdown()
+    } else {
+        match pool.shutdown_timeout(std::time::Duration::ZERO) {
+            Ok(report) => report,
+            Err(late) => late.into_pool().shutdown(),
+        }
     };
     assert_eq!(
         report.completed + report.panicked + report.cancelled,
-        accepted.len(),
+        accepted.len() + others,
         "{report:?}"
     );
     for (id, h) in handles {

@@ -9,17 +9,24 @@
 //!   `submit` block while the queue is full, `try_execute`/`try_submit`
 //!   never block, `execute_timeout`/`submit_timeout` block for a while, and
 //!   a rejected job comes back to the caller ([`Rejected::into_inner`]).
-//!   [`Pool::shutdown`] (and `Drop`) runs every queued job;
-//!   [`Pool::abort`] hands them back. A panicking job never kills a worker.
+//!   [`Pool::shutdown`] (and `Drop`) runs every queued job,
+//!   [`Pool::shutdown_timeout`] gives up at a deadline, and [`Pool::abort`]
+//!   hands them back. A panicking job never kills a worker.
+//! * [`Pool::scope`]: jobs that borrow from the caller's stack;
+//!   [`Pool::broadcast`]: a call on every worker.
+//! * A resizable worker set ([`Builder::max_workers`],
+//!   [`Builder::keep_alive`], [`Pool::set_workers`]) and a hand-off pool
+//!   (capacity 0: each job goes straight to an idle worker).
 //! * [`JobHandle`]: the result of a `submit`ted job; it can be cancelled
 //!   before it starts.
 //! * [`Group`]: the first error or panic cancels the group's token and the
 //!   jobs that have not started, with an optional limit on jobs in flight;
-//!   `try_spawn` hands a refused closure back.
+//!   `try_spawn` hands a refused closure back; [`Pool::group_results`]
+//!   also collects the jobs' values.
 //! * Errors are `Send + Sync` (a caught panic travels as a [`Panic`]: its
 //!   message, and its payload by value), so `handle.join()?` converts into
 //!   `Box<dyn Error + Send + Sync>`.
-//! * [`Semaphore`]: permits on a ringq queue.
+//! * [`Semaphore`]: permits on a ringq queue, one or several at a time.
 //! * [`pipeline`]: sources, stages, ordered and unordered parallel maps and
 //!   fan-in, stopped as a whole by one token.
 //! * [`Backend`]: the queue the pool runs on; ringq by default, or your
@@ -38,11 +45,13 @@
 //! | misuse | result |
 //! |---|---|
 //! | `Pool::new(0, _)`, a capacity too large | panic with a message pointing at the caller (`Pool::builder().build()` returns a [`BuildError`] instead) |
+//! | `set_workers(0)` or above `max_workers`, or on a closed pool | [`ResizeError`] |
+//! | `broadcast` from one of the pool's own jobs | panic with a message (that worker could never take its share) |
 //! | submitting to a closed pool | `Rejected::Closed(f)`: your closure comes back |
 //! | `wait_idle` from one of the pool's own jobs | panic with a message (it would wait for itself) |
 //! | dropping or `shutdown` of the pool inside its own job | closes only; the workers finish the queue and exit on their own |
 //! | blocking `execute` from inside a job while every worker does the same on a full queue | deadlock, as with any bounded pool: use `try_execute` from jobs |
-//! | `JobHandle::join`, `Group::wait` or dropping a `Group` from inside a job of the same pool, while the awaited jobs are queued behind it | deadlock when every worker does it (the awaited jobs never get a worker); not detected: join or wait from outside the pool |
+//! | `JobHandle::join`, `Group::wait`, dropping a `Group`, or [`Pool::scope`] from inside a job of the same pool, while the awaited jobs are queued behind it | deadlock when every worker does it (the awaited jobs never get a worker); not detected: join or wait from outside the pool |
 //! | a job, result or panic payload whose `Drop` panics | caught on the worker (and the panic payloads that drop throws, 4 levels deep; past that one is leaked); the worker lives on and the job is counted |
 //! | `Group::limit(0)`, a pipeline stage with 0 workers, `Semaphore::new` above `ringq::MAX_CAPACITY` | panic with a message naming the call, pointing at the caller |
 //!

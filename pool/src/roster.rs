@@ -44,6 +44,12 @@ pub(crate) struct SpawnSettings {
     pub(crate) on_stop: Option<ThreadHook>,
 }
 
+/// A worker's copy of the epoch token (see `Roster::epoch_number`).
+pub(crate) struct Epoch {
+    number: usize,
+    pub(crate) token: CancelToken,
+}
+
 /// The worker set; see the module docs.
 pub(crate) struct Roster {
     /// Slots: the most workers at once.
@@ -54,13 +60,15 @@ pub(crate) struct Roster {
     /// as a hint (`Relaxed`: every decision that matters re-reads it under
     /// the lock).
     live: AtomicUsize,
-    /// Workers blocked waiting for a job: a hint for growing (`Relaxed`;
-    /// a stale value grows the set one job late or early, nothing more).
-    waiting: AtomicUsize,
     keep_alive: Duration,
     /// What idle workers wait on besides the queue: `set_workers` cancels
     /// and replaces it to wake them.
     epoch: Mutex<CancelToken>,
+    /// Bumped with each new `epoch`, so a worker re-reads the token (under
+    /// the lock) only when it changed. `Relaxed`: a worker that misses a
+    /// bump waits on the old token, which is cancelled, so it comes back
+    /// at once and reads again.
+    epoch_number: AtomicUsize,
     table: Mutex<Table>,
     spawn: SpawnSettings,
 }
@@ -88,9 +96,9 @@ impl Roster {
             max,
             core: AtomicUsize::new(core),
             live: AtomicUsize::new(0),
-            waiting: AtomicUsize::new(0),
             keep_alive,
             epoch: Mutex::new(CancelToken::new()),
+            epoch_number: AtomicUsize::new(0),
             table: Mutex::new(Table {
                 ids: vec![None; max],
                 handles: Vec::with_capacity(max),
@@ -120,22 +128,26 @@ impl Roster {
         lock(&self.table).ids.iter().position(|id| *id == Some(me))
     }
 
-    /// What an idle worker in a pool of this shape waits on: the current
-    /// epoch, bounded by `keep_alive` if the set is above its core size
-    /// (`Some(deadline token)`, with the epoch to tell the two apart).
-    pub(crate) fn idle_wait(&self) -> (CancelToken, Option<CancelToken>) {
-        let epoch = lock(&self.epoch).clone();
+    /// What an idle worker waits on: the current epoch (kept in the
+    /// worker's `seen`, re-read only when it changed), bounded by
+    /// `keep_alive` if the set is above its core size (`Some(deadline
+    /// token)`; the epoch tells the two apart afterwards).
+    pub(crate) fn idle_wait(&self, seen: &mut Epoch) -> Option<CancelToken> {
+        let number = self.epoch_number.load(Ordering::Relaxed);
+        if number != seen.number {
+            seen.token = lock(&self.epoch).clone();
+            seen.number = number;
+        }
         let extra = self.live.load(Ordering::Relaxed) > self.core.load(Ordering::Relaxed);
-        let bounded = extra.then(|| epoch.with_timeout(self.keep_alive));
-        (epoch, bounded)
+        extra.then(|| seen.token.with_timeout(self.keep_alive))
     }
 
-    /// Brackets a worker's wait for a job (the growing hint).
-    pub(crate) fn waiting(&self, delta: isize) {
-        if delta > 0 {
-            self.waiting.fetch_add(1, Ordering::Relaxed);
-        } else {
-            self.waiting.fetch_sub(1, Ordering::Relaxed);
+    /// The epoch a new worker starts from.
+    pub(crate) fn epoch(&self) -> Epoch {
+        let token = lock(&self.epoch);
+        Epoch {
+            number: self.epoch_number.load(Ordering::Relaxed),
+            token: token.clone(),
         }
     }
 
@@ -184,7 +196,10 @@ impl Roster {
     fn set_core(&self, n: usize) {
         let before = self.core.swap(n, Ordering::Relaxed);
         if n < before || self.live.load(Ordering::Relaxed) > n {
-            let old = std::mem::replace(&mut *lock(&self.epoch), CancelToken::new());
+            let mut epoch = lock(&self.epoch);
+            let old = std::mem::replace(&mut *epoch, CancelToken::new());
+            self.epoch_number.fetch_add(1, Ordering::Relaxed);
+            drop(epoch);
             old.cancel();
         }
     }
@@ -252,7 +267,7 @@ pub(crate) fn grow_if_busy(shared: &Arc<Shared>) {
 
 #[cold]
 fn grow_slow(shared: &Arc<Shared>) {
-    if shared.roster().waiting.load(Ordering::Relaxed) == 0 && shared.jobs_waiting() {
+    if !shared.a_worker_waits() && shared.jobs_waiting() {
         // A worker that cannot start leaves the job to the others.
         let _ = spawn_one(shared, true);
     }

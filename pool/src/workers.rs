@@ -37,7 +37,7 @@ use ringq::{CancelToken, PopCancelError, PushCancelError, PushTimeoutError, TryP
 use crate::backend::Backend;
 use crate::error::Rejected;
 use crate::job::{Ended, Job};
-use crate::roster::{grow_if_busy, Roster};
+use crate::roster::{grow_if_busy, Epoch, Roster};
 use crate::snapshot::{Report, Stats};
 use crate::sync::{
     bump, load_seqcst, lock, wait_until, Arc, AtomicBool, AtomicUsize, Condvar, Mutex, MutexGuard,
@@ -84,6 +84,11 @@ struct WorkerCounters {
     completed: AtomicUsize,
     panicked: AtomicUsize,
     cancelled: AtomicUsize,
+    /// Whether this worker waits for a job: the growing hint of
+    /// `roster.rs` (`Relaxed`: a stale value grows the set one job early
+    /// or late, nothing more). On the worker's own line, so setting it
+    /// costs no shared write.
+    waiting: AtomicBool,
 }
 
 impl WorkerCounters {
@@ -194,6 +199,13 @@ impl Shared {
         &self.roster
     }
 
+    /// Whether some worker waits for a job (a hint; see `roster.rs`).
+    pub(crate) fn a_worker_waits(&self) -> bool {
+        self.counters
+            .iter()
+            .any(|c| c.waiting.load(Ordering::Relaxed))
+    }
+
     /// Whether a job waits for a worker: one is queued, or (hand-off
     /// pool) a submitter is about to wait for one.
     pub(crate) fn jobs_waiting(&self) -> bool {
@@ -238,7 +250,8 @@ impl Shared {
     fn work(&self, me: usize) {
         let counters = &self.counters[me];
         let sink = |payload: Box<dyn Any + Send>| self.panicked(payload);
-        while let Some(job) = self.next_job(me) {
+        let mut epoch = self.roster.epoch();
+        while let Some(job) = self.next_job(me, &mut epoch) {
             // SeqCst pairs with the store in `abort`, which comes before its
             // close: a job popped after that store is handed back. A job
             // popped before it may still start after the token fires (the
@@ -280,17 +293,17 @@ impl Shared {
     /// The next job for the worker in slot `me`, or `None` when it leaves:
     /// the queue is closed and drained, or it idled for `keep_alive` while
     /// the set was above its core size and retired.
-    fn next_job(&self, me: usize) -> Option<Job> {
+    fn next_job(&self, me: usize, epoch: &mut Epoch) -> Option<Job> {
+        let waiting = &self.counters[me].waiting;
         loop {
-            if let Some(job) = self.queue.try_pop() {
-                return Some(job);
-            }
-            let (epoch, bounded) = self.roster.idle_wait();
-            self.roster.waiting(1);
+            // (No `try_pop` first: the pop below tries before it waits.)
+            let bounded = self.roster.idle_wait(epoch);
+            let epoch = &epoch.token;
+            waiting.store(true, Ordering::Relaxed);
             let got = self
                 .queue
-                .pop_cancellable(bounded.as_ref().unwrap_or(&epoch));
-            self.roster.waiting(-1);
+                .pop_cancellable(bounded.as_ref().unwrap_or(epoch));
+            waiting.store(false, Ordering::Relaxed);
             match got {
                 Ok(job) => return Some(job),
                 Err(PopCancelError::Closed) => {
