@@ -4,8 +4,8 @@
 //! Each model asserts the accounting identity: every accepted job ends
 //! exactly once, as completed, panicked or cancelled. A lost wake-up (a
 //! worker that never sees the close, a `wait_idle` that never returns)
-//! shows up as a loom deadlock. Bounds, executions and run times (release
-//! build, 2-vCPU machine) are next to each model.
+//! shows up as a loom deadlock. Bounds are next to each model; executions
+//! and run times (release build, 2-vCPU machine) are in loom-tests/README.md.
 #![cfg(loom)]
 
 use loom::sync::atomic::{AtomicUsize, Ordering};
@@ -28,7 +28,7 @@ fn quiet_panics() {
 
 /// Pool model 1: drain. One worker, capacity 1, two jobs (the second
 /// submit blocks until the worker takes the first); shutdown runs both.
-/// Bound 3: 11234 executions, ~0.5 s.
+/// Bound 3 (executions and time: loom-tests/README.md).
 #[test]
 fn shutdown_drains_every_job() {
     model(3, || {
@@ -48,7 +48,7 @@ fn shutdown_drains_every_job() {
 /// Pool model 2: `wait_idle` with two workers: it returns only once both
 /// jobs are counted, and the identity holds with nothing queued or active.
 /// Bound 1 (three threads; at bound 2 the waiter-list spin lock exceeds
-/// loom's branch limit, as in the queue models): 30,446 executions, 4.2 s.
+/// loom's branch limit, as in the queue models).
 #[test]
 fn wait_idle_sees_every_finished_job() {
     model(1, || {
@@ -66,7 +66,7 @@ fn wait_idle_sees_every_finished_job() {
 
 /// Pool model 3: abort racing the worker. Every job either ran or came
 /// back, never both, and running what came back completes the count.
-/// Bound 3: 65434 executions, ~1.8 s.
+/// Bound 3.
 #[test]
 fn abort_accounts_for_every_job() {
     model(3, || {
@@ -87,8 +87,7 @@ fn abort_accounts_for_every_job() {
 }
 
 /// Pool model 4: a panicking job does not kill the worker: the job after
-/// it still runs, and the counts say one of each. Bound 3: 11234
-/// executions, ~0.5 s.
+/// it still runs, and the counts say one of each. Bound 3.
 #[test]
 fn a_panic_is_counted_and_the_worker_survives() {
     quiet_panics();
@@ -109,7 +108,7 @@ fn a_panic_is_counted_and_the_worker_survives() {
 /// Pool model 5: a handle cancelled while its job races the worker: the
 /// job either ran (`cancel` returned false and `join` has the value) or
 /// never will (`cancel` returned true and `join` says cancelled), and the
-/// pool counts it once either way. Bound 3: 2677 executions, ~0.2 s.
+/// pool counts it once either way. Bound 3.
 #[test]
 fn handle_cancel_races_the_worker() {
     model(3, || {
@@ -130,7 +129,7 @@ fn handle_cancel_races_the_worker() {
 /// Pool model 6: the abort rule. The worker sits in a job that waits for
 /// the pool's token; a job queued behind it must come back from `abort`,
 /// never run, whichever of the worker and `abort` takes it from the queue.
-/// Bound 3: see loom-tests/README.md for executions and time.
+/// Bound 3.
 /// Catches: a worker that ignores `aborting` (runs what it pops after the
 /// abort began); the accounting-only model 3 does not.
 #[test]
@@ -161,7 +160,7 @@ fn abort_hands_back_the_job_queued_behind_a_running_one() {
 /// (loom) the bounded wait re-checks once and times out; either it saw the
 /// result, or it hands the handle back and a later `join` gets the result:
 /// never lost, never both.
-/// Bound 3: 2,853 executions, 0.4 s.
+/// Bound 3.
 #[test]
 fn join_timeout_races_completion() {
     model(3, || {
@@ -184,7 +183,7 @@ fn join_timeout_races_completion() {
 /// submit waits until the worker takes its job; a `try_execute` in between
 /// either hands its job to the waiting worker or gets it back as full.
 /// Shutdown counts every accepted job once.
-/// Bound 3: 11,154 executions, 1.7 s.
+/// Bound 3.
 #[test]
 fn hand_off_pool_counts_every_job() {
     model(3, || {

@@ -115,9 +115,16 @@ fn a_cancel_frees_a_blocked_submitter_with_its_closure() {
 fn shutdown_timeout_gives_up_on_a_job_that_never_finishes() {
     let pool = Pool::new(2, 16);
     let (go_tx, go) = mpsc::channel::<()>();
-    pool.execute(move || go.recv().unwrap()).unwrap();
+    // (Bounded, so that a failed assertion below, which drops the pool and
+    // so waits for this job, cannot hang the test.)
+    pool.execute(move || drop(go.recv_timeout(Duration::from_secs(60))))
+        .unwrap();
     for _ in 0..5 {
         pool.execute(|| ()).unwrap();
+    }
+    // The quick jobs end first (miri is slow enough to need the wait).
+    while pool.stats().completed < 5 {
+        std::thread::yield_now();
     }
     let late = pool
         .shutdown_timeout(Duration::from_millis(50))
