@@ -95,11 +95,15 @@ fn the_first_error_stops_every_stage() {
         Err(PipelineError::Failed(e)) => assert_eq!(e, format!("bad value {bad}")),
         other => panic!("{other:?}"),
     }
-    assert!(seen as u64 <= bad);
     // The endless source stopped soon after the failure: at most the
     // queues' worth (4 + 4 + the ordered map's window) and the values in
-    // workers' hands beyond it.
-    assert!(pulled.load(Ordering::SeqCst) as u64 <= bad + 24);
+    // workers' hands beyond it. What came out is bounded the same way: the
+    // stage's other worker may pass a value above `bad` before it sees the
+    // cancel (a flake of `seen <= bad` seen on 2026-11-30 under a loaded
+    // `cargo test --workspace`).
+    let pulled = pulled.load(Ordering::SeqCst) as u64;
+    assert!(pulled <= bad + 24, "pulled {pulled}");
+    assert!(seen as u64 <= pulled, "seen {seen}, pulled {pulled}");
 }
 
 #[test]
