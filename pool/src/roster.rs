@@ -15,7 +15,12 @@
 //!   ([`Roster::retire`]): under the lock, and only while still
 //!   `live > core`, so concurrent retirements never take the set below
 //!   `core`. `set_workers` wakes idle workers (it cancels `epoch`) so that
-//!   they start such a bounded wait.
+//!   they start such a bounded wait. A worker with an expired keep-alive
+//!   still takes a queued job before it leaves.
+//! * **Frozen.** While a `broadcast` runs the set neither grows on load
+//!   nor retires anyone (`frozen`): it counted the workers, and each must
+//!   take one of its calls. Idle workers then wait without a keep-alive;
+//!   the thaw wakes them to start it again.
 //! * **Nothing is lost.** A worker retires only after a wait that took no
 //!   job, and `core >= 1` workers always remain, blocked on the queue or
 //!   busy, so a job that arrives while one retires is taken by another.
@@ -32,7 +37,7 @@ use std::time::Duration;
 
 use ringq::CancelToken;
 
-use crate::sync::{lock, thread, Arc, AtomicUsize, Mutex, Ordering};
+use crate::sync::{lock, thread, Arc, AtomicBool, AtomicUsize, Mutex, Ordering};
 use crate::workers::{Shared, ThreadHook};
 
 /// How workers started later (growing, `set_workers`) are made: the
@@ -69,6 +74,13 @@ pub(crate) struct Roster {
     /// bump waits on the old token, which is cancelled, so it comes back
     /// at once and reads again.
     epoch_number: AtomicUsize,
+    /// Set while a `broadcast` runs: the set neither grows on load nor
+    /// retires workers (idle ones wait without a keep-alive), so the
+    /// workers it counted are the ones it reaches. Written under `table`'s
+    /// lock; read there, and without it by idle workers (`Relaxed`: one
+    /// that misses the freeze finds it under the lock in `retire`, and one
+    /// that misses the thaw is woken by it).
+    frozen: AtomicBool,
     table: Mutex<Table>,
     spawn: SpawnSettings,
 }
@@ -80,9 +92,6 @@ struct Table {
     handles: Vec<thread::JoinHandle<()>>,
     /// Set once the pool shuts down: no worker starts after it.
     closing: bool,
-    /// Set while a `broadcast` runs: the set neither grows on load nor
-    /// retires workers, so the workers it counted are the ones it reaches.
-    frozen: bool,
 }
 
 impl Roster {
@@ -103,8 +112,8 @@ impl Roster {
                 ids: vec![None; max],
                 handles: Vec::with_capacity(max),
                 closing: false,
-                frozen: false,
             }),
+            frozen: AtomicBool::new(false),
             spawn,
         }
     }
@@ -138,7 +147,8 @@ impl Roster {
             seen.token = lock(&self.epoch).clone();
             seen.number = number;
         }
-        let extra = self.live.load(Ordering::Relaxed) > self.core.load(Ordering::Relaxed);
+        let extra = !self.frozen.load(Ordering::Relaxed)
+            && self.live.load(Ordering::Relaxed) > self.core.load(Ordering::Relaxed);
         extra.then(|| seen.token.with_timeout(self.keep_alive))
     }
 
@@ -155,7 +165,9 @@ impl Roster {
     /// size: frees the slot and says `true`; else `false`.
     pub(crate) fn retire(&self, slot: usize) -> bool {
         let mut table = lock(&self.table);
-        if table.frozen || self.live.load(Ordering::Relaxed) <= self.core.load(Ordering::Relaxed) {
+        if self.frozen.load(Ordering::Relaxed)
+            || self.live.load(Ordering::Relaxed) <= self.core.load(Ordering::Relaxed)
+        {
             return false;
         }
         table.ids[slot] = None;
@@ -174,13 +186,27 @@ impl Roster {
     /// has; [`thaw`](Self::thaw) undoes it. `set_workers` can still start
     /// workers meanwhile.
     pub(crate) fn freeze(&self) -> usize {
-        let mut table = lock(&self.table);
-        table.frozen = true;
+        let _table = lock(&self.table);
+        self.frozen.store(true, Ordering::Relaxed);
         self.live.load(Ordering::Relaxed)
     }
 
+    /// Ends a freeze, and wakes the idle workers so that those above the
+    /// core size start their keep-alive again.
     pub(crate) fn thaw(&self) {
-        lock(&self.table).frozen = false;
+        let table = lock(&self.table);
+        self.frozen.store(false, Ordering::Relaxed);
+        drop(table);
+        self.wake_idle();
+    }
+
+    /// Wakes every idle worker (a new epoch) to look at the set again.
+    fn wake_idle(&self) {
+        let mut epoch = lock(&self.epoch);
+        let old = std::mem::replace(&mut *epoch, CancelToken::new());
+        self.epoch_number.fetch_add(1, Ordering::Relaxed);
+        drop(epoch);
+        old.cancel();
     }
 
     /// Marks the set closing and hands out every thread handle: no worker
@@ -196,11 +222,7 @@ impl Roster {
     fn set_core(&self, n: usize) {
         let before = self.core.swap(n, Ordering::Relaxed);
         if n < before || self.live.load(Ordering::Relaxed) > n {
-            let mut epoch = lock(&self.epoch);
-            let old = std::mem::replace(&mut *epoch, CancelToken::new());
-            self.epoch_number.fetch_add(1, Ordering::Relaxed);
-            drop(epoch);
-            old.cancel();
+            self.wake_idle();
         }
     }
 }
@@ -210,7 +232,7 @@ impl Roster {
 pub(crate) fn spawn_one(shared: &Arc<Shared>, growing: bool) -> io::Result<bool> {
     let roster = shared.roster();
     let mut table = lock(&roster.table);
-    if table.closing || (growing && table.frozen) {
+    if table.closing || (growing && roster.frozen.load(Ordering::Relaxed)) {
         return Ok(false);
     }
     let Some(slot) = table.ids.iter().position(Option::is_none) else {

@@ -296,8 +296,15 @@ impl Shared {
     fn next_job(&self, me: usize, epoch: &mut Epoch) -> Option<Job> {
         let waiting = &self.counters[me].waiting;
         loop {
-            // (No `try_pop` first: the pop below tries before it waits.)
             let bounded = self.roster.idle_wait(epoch);
+            if bounded.is_some() {
+                // Only an idle worker leaves: take a queued job first (the
+                // pop below gives up at once on an expired keep-alive).
+                // Without a keep-alive the pop tries before it waits.
+                if let Some(job) = self.queue.try_pop() {
+                    return Some(job);
+                }
+            }
             let epoch = &epoch.token;
             waiting.store(true, Ordering::Relaxed);
             let got = self

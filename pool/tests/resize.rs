@@ -258,3 +258,19 @@ fn resizing_races_shutdown_and_abort() {
         assert_eq!(starts.load(Ordering::SeqCst), stops.load(Ordering::SeqCst));
     }
 }
+
+/// A broadcast while extra workers are leaving (keep-alive 0): the frozen
+/// set keeps them, and each takes its call instead of spinning on its
+/// expired keep-alive.
+#[test]
+fn broadcast_while_extras_leave() {
+    watchdog(60, "broadcast while shrinking", || {
+        let pool = elastic(1, 3, Duration::ZERO);
+        for _ in 0..scaled(50, 3) {
+            pool.set_workers(3).unwrap();
+            pool.set_workers(1).unwrap();
+            let seen = pool.broadcast(|i| i).unwrap();
+            assert!(!seen.is_empty() && seen.len() <= 3, "{seen:?}");
+        }
+    });
+}
