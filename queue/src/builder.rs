@@ -95,6 +95,7 @@ impl<T> Builder<T> {
     /// assert_eq!(rx.iter().collect::<Vec<_>>(), ["a"]);
     /// ```
     #[track_caller]
+    #[must_use = "dropping both handles closes the queue at once"]
     pub fn bounded(self) -> (Producer<T>, Consumer<T>) {
         from_queue(self.build())
     }
