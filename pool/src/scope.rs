@@ -175,19 +175,19 @@ impl<'scope> Scope<'scope, '_> {
         *lock(&self.state.pending) += 1;
         let pending = Pending(self.state.clone());
         let boxed: Box<dyn FnOnce() + Send + 'scope> = Box::new(f);
-        // SAFETY: only the lifetime changes (same type, same vtable). The
-        // closure may borrow for `'scope`; `Pool::scope` waits for
+        // The closure may borrow for `'scope`; `Pool::scope` waits for
         // `pending` to reach zero before `'scope` ends, and `pending` drops
-        // after `f` (see the module docs and `ScopedJob`'s field order).
+        // after `f` (the module docs; `ScopedJob`'s field order).
+        // SAFETY: only the lifetime changes (same type, same vtable), by that.
         let f: Box<dyn FnOnce() + Send + 'static> = unsafe { std::mem::transmute(boxed) };
         let job = ScopedJob { f, pending };
         accept(&self.shared, Job::from_task(job), how).map_err(|rejected| {
             rejected.map(|job| {
                 let ScopedJob { f, pending } = job.into_task::<ScopedJob>();
                 drop(pending);
-                // SAFETY: `f` is the `Box<F>` made above (the job was never
-                // run), so its data pointer is the `*mut F` of that
-                // `Box::new`; the cast drops only the vtable.
+                // `f` is the `Box<F>` made above and was never run, so its
+                // data pointer is the `*mut F` of that `Box::new`.
+                // SAFETY: by that; the cast drops only the vtable.
                 *unsafe { Box::from_raw(Box::into_raw(f).cast::<F>()) }
             })
         })
