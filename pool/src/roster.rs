@@ -182,7 +182,7 @@ impl Roster {
         self.live.fetch_sub(1, Ordering::Relaxed);
     }
 
-    /// Freezes the set (see `Table::frozen`) and says how many workers it
+    /// Freezes the set (see the `frozen` field) and says how many workers it
     /// has; [`thaw`](Self::thaw) undoes it. `set_workers` can still start
     /// workers meanwhile.
     pub(crate) fn freeze(&self) -> usize {
