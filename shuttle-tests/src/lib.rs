@@ -14,6 +14,8 @@
 ///
 /// * `SHUTTLE_ITERATIONS=N` overrides `iterations` for every test at once
 ///   (CI can widen or narrow the whole suite);
+/// * `SHUTTLE_SCALE=K` multiplies every test's own `iterations` by `K`
+///   (`.ci/deep` runs the suite at 10x);
 /// * `SHUTTLE_REPLAY='<schedule>'` replays one schedule instead: the string a
 ///   failing run printed after `failing schedule:`, quotes and line breaks
 ///   included or not (run the one failing test by name with it; see the
@@ -35,10 +37,9 @@ where
         shuttle::replay(f, &schedule);
         return;
     }
-    let iterations = std::env::var("SHUTTLE_ITERATIONS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(iterations);
+    let env = |name| std::env::var(name).ok().and_then(|n| n.parse::<usize>().ok());
+    let iterations =
+        env("SHUTTLE_ITERATIONS").unwrap_or(iterations) * env("SHUTTLE_SCALE").unwrap_or(1);
     let f = std::sync::Arc::new(f);
     let g = f.clone();
     shuttle::check_random(move || g(), iterations);
