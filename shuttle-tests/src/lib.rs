@@ -37,7 +37,11 @@ where
         shuttle::replay(f, &schedule);
         return;
     }
-    let env = |name| std::env::var(name).ok().and_then(|n| n.parse::<usize>().ok());
+    let env = |name| {
+        std::env::var(name)
+            .ok()
+            .and_then(|n| n.parse::<usize>().ok())
+    };
     let iterations =
         env("SHUTTLE_ITERATIONS").unwrap_or(iterations) * env("SHUTTLE_SCALE").unwrap_or(1);
     let f = std::sync::Arc::new(f);
