@@ -1,9 +1,10 @@
-//! One `Queue`, one thread, a sequence of operations chosen by the input,
-//! checked step by step against a `VecDeque` model: the value or error kind
-//! each call returns, and the value handed back. Capacities 0 (a
+//! One queue of a flavor the input draws (`bounded`, `spsc`, `mpsc`,
+//! `spmc`), one thread, a sequence of operations chosen by the input on its
+//! two ends, checked step by step against a `VecDeque` model: the value or
+//! error kind each call returns, and the value handed back. Capacities 0 (a
 //! rendezvous: with one thread no partner ever waits, so every push is
 //! refused with its value and every pop finds nothing until the close) to
-//! 16.
+//! 16. `force_push` only where the flavor has it (a shared consumer side).
 #![no_main]
 
 use std::collections::VecDeque;
@@ -12,8 +13,9 @@ use std::time::Duration;
 use libfuzzer_sys::fuzz_target;
 use ringq::{
     CancelToken, PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError,
-    PushTimeoutError, Queue, TryPopError, TryPushError,
+    PushTimeoutError, TryPopError, TryPushError,
 };
+use ringq_fuzz::ends::{ends, Flavor, PopEnd};
 use ringq_fuzz::Input;
 
 /// Boxed so that the sanitizer sees a double drop or a leak.
@@ -26,7 +28,7 @@ struct Model {
     cap: usize,
 }
 
-fn check(step: usize, q: &Queue<V>, m: &Model) {
+fn check(step: usize, q: &dyn PopEnd<V>, m: &Model) {
     assert_eq!(q.len(), m.items.len(), "step {step}: len; model {m:?}");
     assert_eq!(q.is_empty(), m.items.is_empty(), "step {step}: is_empty; model {m:?}");
     assert_eq!(q.is_full(), m.items.len() == m.cap, "step {step}: is_full; model {m:?}");
@@ -36,7 +38,10 @@ fn check(step: usize, q: &Queue<V>, m: &Model) {
 fuzz_target!(|data: &[u8]| {
     let mut input = Input::new(data);
     let cap = input.between(0, 16);
-    let q: Queue<V> = Queue::new(cap);
+    let flavor = Flavor::from_choice(input.below(4));
+    let (mut txs, mut rxs) = ends::<V>(flavor, cap, 1, 1);
+    let tx = txs[0].as_mut().expect("one push end");
+    let q = rxs[0].as_mut().expect("one pop end");
     let mut m = Model { cap, ..Model::default() };
     let cancelled = CancelToken::new();
     cancelled.cancel();
@@ -49,7 +54,7 @@ fuzz_target!(|data: &[u8]| {
         next += 1;
         let full = m.items.len() == cap;
         match input.below(17) {
-            0 => match q.try_push(Box::new(v)) {
+            0 => match tx.try_push(Box::new(v)) {
                 Ok(()) => {
                     assert!(!m.closed && !full, "step {step}: try_push ok; {m:?}");
                     m.items.push_back(v);
@@ -59,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
                     assert!(!m.closed && full && *b == v, "step {step}: {m:?}")
                 }
             },
-            1 => match q.push_timeout(Box::new(v), Duration::ZERO) {
+            1 => match tx.push_timeout(Box::new(v), Duration::ZERO) {
                 Ok(()) => {
                     assert!(!m.closed && !full, "step {step}: push_timeout ok; {m:?}");
                     m.items.push_back(v);
@@ -69,8 +74,9 @@ fuzz_target!(|data: &[u8]| {
                     assert!(!m.closed && full && *b == v, "step {step}: {m:?}")
                 }
             },
-            2 => match q.force_push(Box::new(v)) {
-                Ok(displaced) => {
+            2 => match tx.force_push(Box::new(v)) {
+                None => assert!(!flavor.shared_pop(), "step {step}: force_push missing"),
+                Some(Ok(displaced)) => {
                     assert!(!m.closed, "step {step}: force_push ok when closed");
                     if cap == 0 {
                         // No popper waits: the new value is the one displaced.
@@ -81,7 +87,7 @@ fuzz_target!(|data: &[u8]| {
                         m.items.push_back(v);
                     }
                 }
-                Err(PushError(b)) => assert!(m.closed && *b == v, "step {step}: {m:?}"),
+                Some(Err(PushError(b))) => assert!(m.closed && *b == v, "step {step}: {m:?}"),
             },
             3 => match q.try_pop() {
                 Ok(b) => assert_eq!(Some(*b), m.items.pop_front(), "step {step}: try_pop"),
@@ -102,16 +108,18 @@ fuzz_target!(|data: &[u8]| {
                 }
             },
             5 => {
-                assert_eq!(q.close(), !m.closed, "step {step}: close's first-time flag");
+                // Either side may close.
+                let first = if input.below(2) == 0 { tx.close() } else { q.close() };
+                assert_eq!(first, !m.closed, "step {step}: close's first-time flag");
                 m.closed = true;
             }
             6 => {
-                let got: Vec<u32> = q.try_iter().map(|b| *b).collect();
+                let got: Vec<u32> = q.try_iter().into_iter().map(|b| *b).collect();
                 let want: Vec<u32> = m.items.drain(..).collect();
                 assert_eq!(got, want, "step {step}: try_iter");
             }
             // Blocking calls only where they cannot block.
-            7 if m.closed || !full => match q.push(Box::new(v)) {
+            7 if m.closed || !full => match tx.push(Box::new(v)) {
                 Ok(()) => {
                     assert!(!m.closed, "step {step}: push ok when closed");
                     m.items.push_back(v);
@@ -123,7 +131,7 @@ fuzz_target!(|data: &[u8]| {
                 Err(_) => assert!(m.closed && m.items.is_empty(), "step {step}: {m:?}"),
             },
             // A token already cancelled wins over everything, queue untouched.
-            9 => match q.push_cancellable(Box::new(v), &cancelled) {
+            9 => match tx.push_cancellable(Box::new(v), &cancelled) {
                 Err(PushCancelError::Cancelled(b)) => assert_eq!(*b, v),
                 other => panic!("step {step}: push_cancellable with a cancelled token: {other:?}"),
             },
@@ -132,7 +140,7 @@ fuzz_target!(|data: &[u8]| {
                 Err(PopCancelError::Cancelled),
                 "step {step}"
             ),
-            11 if m.closed || !full => match q.push_cancellable(Box::new(v), &open_token) {
+            11 if m.closed || !full => match tx.push_cancellable(Box::new(v), &open_token) {
                 Ok(()) => m.items.push_back(v),
                 Err(PushCancelError::Closed(b)) => assert!(m.closed && *b == v, "step {step}"),
                 Err(e) => panic!("step {step}: {e:?}; {m:?}"),
@@ -149,7 +157,7 @@ fuzz_target!(|data: &[u8]| {
                 let mut src: VecDeque<V> = (0..k as u32).map(|i| Box::new(v + i)).collect();
                 next += k as u32;
                 let room = if m.closed { 0 } else { cap - m.items.len() };
-                let pushed = q.try_push_from(&mut src);
+                let pushed = tx.try_push_from(&mut src);
                 assert_eq!(pushed, k.min(room), "step {step}: try_push_from; {m:?}");
                 m.items.extend((0..pushed as u32).map(|i| v + i));
                 let rest: Vec<u32> = src.iter().map(|b| **b).collect();
@@ -174,7 +182,7 @@ fuzz_target!(|data: &[u8]| {
                 let mut src: VecDeque<V> = (0..k as u32).map(|i| Box::new(v + i)).collect();
                 next += k as u32;
                 let room = if m.closed { 0 } else { cap - m.items.len() };
-                let r = q.push_from_timeout(&mut src, Duration::ZERO);
+                let r = tx.push_from_timeout(&mut src, Duration::ZERO);
                 let pushed = k - src.len();
                 assert_eq!(pushed, k.min(room), "step {step}: push_from_timeout; {m:?}");
                 m.items.extend((0..pushed as u32).map(|i| v + i));
@@ -198,7 +206,7 @@ fuzz_target!(|data: &[u8]| {
             }
             _ => {}
         }
-        check(step, &q, &m);
+        check(step, &**q, &m);
     }
     // What is left is dropped with the queue; the sanitizer checks it.
 });

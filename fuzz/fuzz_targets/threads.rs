@@ -1,5 +1,8 @@
 //! 2–3 threads, each running an operation script decoded from the input,
-//! on one queue (capacity 0 to 4): pushes of distinct values, pops,
+//! on one queue (capacity 0 to 4) of a flavor the input draws (`bounded`,
+//! `spsc`, `mpsc`, `spmc`: an owned side's one end goes to one thread, the
+//! push end to the first, the pop end to the second, and the operations of
+//! a side a thread has no end of are skipped): pushes of distinct values, pops,
 //! cancellation through a token, async pushes and pops polled for a while
 //! and then cancelled or dropped, and a close at a chosen step. After joining, the queue is
 //! drained and the multiset popped must equal the multiset whose push
@@ -12,7 +15,8 @@ use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use libfuzzer_sys::fuzz_target;
-use ringq::{CancelToken, Queue};
+use ringq::CancelToken;
+use ringq_fuzz::ends::{ends, Flavor, PopEnd, PushEnd};
 use ringq_fuzz::Input;
 
 #[derive(Clone, Copy, Debug)]
@@ -58,48 +62,57 @@ struct Outcome {
     popped: Vec<V>,
 }
 
-fn run(me: usize, script: &[Op], q: &Queue<V>, token: &CancelToken) -> Outcome {
+type Tx = Option<Box<dyn PushEnd<V>>>;
+type Rx = Option<Box<dyn PopEnd<V>>>;
+
+fn run(me: usize, script: &[Op], mut tx: Tx, mut rx: Rx, token: &CancelToken) -> (Outcome, Rx) {
     let wait = Duration::from_micros(200);
     let mut seq = 0u32;
     let mut out = Outcome { pushed: Vec::new(), popped: Vec::new() };
     for op in script {
         let v = (me, seq);
-        let pushed = match op {
-            Op::TryPush => Some(q.try_push(v).is_ok()),
-            Op::PushTimeout => Some(q.push_timeout(v, wait).is_ok()),
-            Op::PushCancellable => Some(q.push_cancellable(v, token).is_ok()),
-            Op::TryPop => {
+        let pushed = match (op, tx.as_mut(), rx.as_mut()) {
+            (Op::TryPush, Some(q), _) => Some(q.try_push(v).is_ok()),
+            (Op::PushTimeout, Some(q), _) => Some(q.push_timeout(v, wait).is_ok()),
+            (Op::PushCancellable, Some(q), _) => Some(q.push_cancellable(v, token).is_ok()),
+            (Op::TryPop, _, Some(q)) => {
                 out.popped.extend(q.try_pop().ok());
                 None
             }
-            Op::PopTimeout => {
+            (Op::PopTimeout, _, Some(q)) => {
                 out.popped.extend(q.pop_timeout(wait).ok());
                 None
             }
-            Op::PopCancellable => {
+            (Op::PopCancellable, _, Some(q)) => {
                 out.popped.extend(q.pop_cancellable(token).ok());
                 None
             }
-            Op::PushAsync => {
+            (Op::PushAsync, Some(q), _) => {
                 let mut push = q.push_async(v);
                 Some(match poll_for(&mut push, wait) {
                     Some(r) => r.is_ok(),
                     None => push.cancel().is_none(),
                 })
             }
-            Op::PopAsync => {
+            (Op::PopAsync, _, Some(q)) => {
                 let mut pop = q.pop_async();
                 out.popped.extend(poll_for(&mut pop, wait).and_then(Result::ok));
                 None
             }
-            Op::Cancel => {
+            (Op::Cancel, _, _) => {
                 token.cancel();
                 None
             }
-            Op::Close => {
+            (Op::Close, Some(q), _) => {
                 q.close();
                 None
             }
+            (Op::Close, None, Some(q)) => {
+                q.close();
+                None
+            }
+            // An operation of a side this thread has no end of.
+            _ => None,
         };
         if pushed == Some(true) {
             out.pushed.push(v);
@@ -108,7 +121,10 @@ fn run(me: usize, script: &[Op], q: &Queue<V>, token: &CancelToken) -> Outcome {
             seq += 1;
         }
     }
-    out
+    // The push end drops here (the last one closes the queue); the pop end
+    // goes back for the final drain.
+    drop(tx);
+    (out, rx)
 }
 
 /// Polls `f` (with a no-op waker, yielding between polls) until it
@@ -131,16 +147,20 @@ fuzz_target!(|data: &[u8]| {
     let mut input = Input::new(data);
     let cap = input.between(0, 4);
     let threads = input.between(2, 3);
+    let flavor = Flavor::from_choice(input.below(4));
     let scripts: Vec<Vec<Op>> = (0..threads).map(|_| decode(&mut input)).collect();
-    let q = Queue::new(cap);
+    let (txs, mut rxs) = ends::<V>(flavor, cap, threads, threads);
+    // An owned pop end goes to the second thread, the push end's to the first.
+    rxs.rotate_right(1);
     let token = CancelToken::new();
-    let outcomes: Vec<Outcome> = std::thread::scope(|s| {
+    let (outcomes, rxs): (Vec<Outcome>, Vec<Rx>) = std::thread::scope(|s| {
         let handles: Vec<_> = scripts
             .iter()
+            .zip(txs.into_iter().zip(rxs))
             .enumerate()
-            .map(|(me, script)| {
-                let (q, token) = (&q, &token);
-                s.spawn(move || run(me, script, q, token))
+            .map(|(me, (script, (tx, rx)))| {
+                let token = &token;
+                s.spawn(move || run(me, script, tx, rx, token))
             })
             .collect();
         // Watchdog: a cancellable call with nobody left to move the queue
@@ -153,7 +173,7 @@ fuzz_target!(|data: &[u8]| {
             }
             std::thread::yield_now();
         }
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
+        handles.into_iter().map(|h| h.join().unwrap()).unzip()
     });
     let mut popped: Vec<V> = Vec::new();
     for o in &outcomes {
@@ -165,7 +185,8 @@ fuzz_target!(|data: &[u8]| {
         }
         popped.extend(&o.popped);
     }
-    let mut rest: Vec<V> = q.try_iter().collect();
+    let mut rx = rxs.into_iter().flatten().next().expect("a pop end");
+    let mut rest: Vec<V> = rx.try_iter();
     // What is left is in order per producer too.
     let mut last = vec![None; threads];
     for &(p, s) in &rest {

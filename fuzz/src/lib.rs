@@ -1,5 +1,8 @@
-//! What the fuzz targets share: a reader that turns the fuzzer's bytes into
+//! What the fuzz targets share: the flavors' ends behind one interface
+//! (`ends`), and a reader that turns the fuzzer's bytes into
 //! choices (running out of bytes reads zeros, so every input is valid).
+
+pub mod ends;
 
 /// Reads choices from fuzzer input.
 #[derive(Debug)]

@@ -68,9 +68,12 @@ fn bad_sizes_are_errors() {
 /// Under load (every worker busy, jobs queued) the set grows up to
 /// `max_workers`; once idle for `keep_alive`, it shrinks back to the core
 /// size. Every job runs once throughout. The jobs wait on a gate until
-/// the set has grown, so the growth does not depend on timing (a first
-/// version, with sleeping jobs, did not grow under miri, whose submitter
-/// is slower than a 2 ms sleep).
+/// the set has grown, and each submit waits until every worker has taken
+/// a job (the set grows on a submit that finds every worker busy), so the
+/// growth does not depend on timing (a first version, with sleeping jobs,
+/// did not grow under miri, whose submitter is slower than a 2 ms sleep; a
+/// second, without the wait, did not grow under ThreadSanitizer on a
+/// loaded machine: every job was queued before the first worker woke).
 #[test]
 fn grows_under_load_and_shrinks_when_idle() {
     watchdog(60, "grow and shrink", || {
@@ -78,11 +81,17 @@ fn grows_under_load_and_shrinks_when_idle() {
         let gate = Arc::new((Mutex::new(false), std::sync::Condvar::new()));
         let limit = 60; // below the capacity (64): no submit blocks
         let ledger = RunLedger::new(limit);
+        let running = Arc::new(AtomicUsize::new(0));
         let mut jobs = 0;
         while pool.stats().workers < 4 {
             assert!(jobs < limit, "grew to {} only", pool.stats().workers);
-            let (ledger, gate, id) = (ledger.clone(), gate.clone(), jobs);
+            let workers = pool.stats().workers;
+            eventually(10, "every worker busy", || {
+                running.load(Ordering::SeqCst) >= workers.min(jobs)
+            });
+            let (ledger, gate, running, id) = (ledger.clone(), gate.clone(), running.clone(), jobs);
             pool.execute(move || {
+                running.fetch_add(1, Ordering::SeqCst);
                 let (open, cv) = &*gate;
                 let mut open = open.lock().unwrap();
                 while !*open {

@@ -4,7 +4,8 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use crate::capacity::CapacityError;
-use crate::handles::{from_queue, Consumer, Producer};
+use crate::flavor::{Multi, Side, Single};
+use crate::handles::{from_queue, with_sides, Consumer, Pair, Producer};
 use crate::policy::WaitPolicy;
 use crate::queue::Queue;
 
@@ -113,6 +114,64 @@ impl<T> Builder<T> {
     /// ```
     pub fn try_bounded(self) -> Result<(Producer<T>, Consumer<T>), CapacityError> {
         self.try_build().map(from_queue)
+    }
+}
+
+/// The builder's single-owner flavors: `spsc`/`try_spsc` and the others.
+macro_rules! builder_flavors {
+    ($($name:ident, $try_name:ident, $p:ident, $c:ident;)*) => {
+        impl<T> Builder<T> {
+            $(
+                #[doc = concat!("The handles of [`ringq::", stringify!($name), "`](crate::", stringify!($name), "()) over the queue.")]
+                ///
+                /// # Panics
+                ///
+                /// As [`build`](Self::build).
+                ///
+                /// # Examples
+                ///
+                /// ```
+                #[doc = concat!("let (mut tx, mut rx) = ringq::Queue::builder(2).wait(ringq::WaitPolicy::Park).", stringify!($name), "();")]
+                /// tx.push(1).unwrap();
+                /// assert_eq!(rx.pop(), Ok(1));
+                /// ```
+                #[track_caller]
+                #[must_use = "dropping both handles closes the queue at once"]
+                pub fn $name(self) -> (Producer<T, $p, $c>, Consumer<T, $p, $c>) {
+                    match self.$try_name() {
+                        Ok(pair) => pair,
+                        Err(e) => panic!(concat!("ringq::Builder::", stringify!($name), ": {}"), e),
+                    }
+                }
+
+                #[doc = concat!("[`", stringify!($name), "`](Self::", stringify!($name), "), or why the queue cannot be made.")]
+                ///
+                /// # Errors
+                ///
+                /// [`CapacityError`], as [`Queue::try_new`].
+                ///
+                /// # Examples
+                ///
+                /// ```
+                #[doc = concat!("assert!(ringq::Queue::<u8>::builder(usize::MAX).", stringify!($try_name), "().is_err());")]
+                /// ```
+                pub fn $try_name(self) -> Result<(Producer<T, $p, $c>, Consumer<T, $p, $c>), CapacityError> {
+                    self.flavor()
+                }
+            )*
+        }
+    };
+}
+
+builder_flavors! {
+    spsc, try_spsc, Single, Single;
+    mpsc, try_mpsc, Multi, Single;
+    spmc, try_spmc, Single, Multi;
+}
+
+impl<T> Builder<T> {
+    fn flavor<P: Side, C: Side>(self) -> Result<Pair<T, P, C>, CapacityError> {
+        with_sides(self.capacity, self.policy)
     }
 }
 

@@ -3,22 +3,21 @@
 
 use std::any::Any;
 use std::fmt;
+use std::marker::PhantomData;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe, RefUnwindSafe, UnwindSafe};
-use std::time::{Duration, Instant};
 
 use crate::cancel::CancelToken;
 use crate::capacity::CapacityError;
-use crate::error::{
-    PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError, PushTimeoutError,
-    TryPopError, TryPushError,
-};
+use crate::flavor::{Multi, Side, Single};
 use crate::future::Registration;
-use crate::iter::{CancellableIter, IntoIter, Iter, TryIter};
+use crate::iter::{IntoIter, Iter};
+use crate::policy::WaitPolicy;
 use crate::queue::Queue;
+use crate::ring::Sides;
 use crate::sync::{Arc, AtomicUsize, Ordering};
 
-mod asynchronous;
-mod batch;
+mod pop;
+mod push;
 #[cfg(feature = "stream")]
 mod stream;
 
@@ -90,8 +89,150 @@ pub fn try_bounded<T>(capacity: usize) -> Result<(Producer<T>, Consumer<T>), Cap
     Queue::try_new(capacity).map(from_queue)
 }
 
+/// The four flavors' constructors: a queue of `capacity` values with the
+/// sides `P` and `C` owned as they say.
+macro_rules! flavor_constructors {
+    ($(#[$doc:meta])* $name:ident, $try_name:ident, $p:ident, $c:ident) => {
+        $(#[$doc])*
+        #[track_caller]
+        #[must_use = "dropping both handles closes the queue at once"]
+        pub fn $name<T>(capacity: usize) -> (Producer<T, $p, $c>, Consumer<T, $p, $c>) {
+            match $try_name(capacity) {
+                Ok(pair) => pair,
+                Err(e) => panic!(concat!("ringq::", stringify!($name), ": {}"), e),
+            }
+        }
+
+        #[doc = concat!("Like [`", stringify!($name), "`](", stringify!($name), "()), but returns an error for a bad capacity.")]
+        ///
+        /// # Errors
+        ///
+        /// [`CapacityError`], as [`try_bounded`].
+        ///
+        /// # Examples
+        ///
+        /// ```
+        #[doc = concat!("assert!(ringq::", stringify!($try_name), "::<u8>(usize::MAX).is_err());")]
+        /// ```
+        pub fn $try_name<T>(
+            capacity: usize,
+        ) -> Result<(Producer<T, $p, $c>, Consumer<T, $p, $c>), CapacityError> {
+            with_sides(capacity, WaitPolicy::default())
+        }
+    };
+}
+
+flavor_constructors! {
+    /// A queue of `capacity` values with one producer and one consumer,
+    /// each owned by one thread at a time (not `Clone`, methods on `&mut
+    /// self`): both sides claim with a store and a fence instead of a CAS
+    /// (see the [`flavor`](crate::flavor) module). No `force_push`.
+    /// Capacity 0 is a rendezvous.
+    ///
+    /// # Panics
+    ///
+    /// As [`bounded`]; [`try_spsc`] returns an error instead.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut tx, mut rx) = ringq::spsc(2);
+    /// tx.push(1).unwrap();
+    /// tx.push(2).unwrap();
+    /// drop(tx);
+    /// assert_eq!(rx.iter().collect::<Vec<_>>(), [1, 2]);
+    /// ```
+    spsc, try_spsc, Single, Single
+}
+
+flavor_constructors! {
+    /// A queue of `capacity` values with any number of producers (`Clone`)
+    /// and one consumer, owned by one thread at a time (not `Clone`,
+    /// methods on `&mut self`, claims by a store and a fence). No
+    /// `force_push`. Capacity 0 is a rendezvous.
+    ///
+    /// # Panics
+    ///
+    /// As [`bounded`]; [`try_mpsc`] returns an error instead.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::thread;
+    ///
+    /// let (tx, mut rx) = ringq::mpsc(8);
+    /// for t in 0..3 {
+    ///     let tx = tx.clone();
+    ///     thread::spawn(move || tx.push(t).unwrap());
+    /// }
+    /// drop(tx); // the queue closes once the three clones are gone too
+    /// let mut got: Vec<i32> = rx.iter().collect();
+    /// got.sort();
+    /// assert_eq!(got, [0, 1, 2]);
+    /// ```
+    mpsc, try_mpsc, Multi, Single
+}
+
+flavor_constructors! {
+    /// A queue of `capacity` values with one producer, owned by one thread
+    /// at a time (not `Clone`, methods on `&mut self`, claims by a store
+    /// and a fence), and any number of consumers (`Clone`). Capacity 0 is a
+    /// rendezvous.
+    ///
+    /// # Panics
+    ///
+    /// As [`bounded`]; [`try_spmc`] returns an error instead.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::thread;
+    ///
+    /// let (mut tx, rx) = ringq::spmc(8);
+    /// let workers: Vec<_> = (0..2)
+    ///     .map(|_| {
+    ///         let rx = rx.clone();
+    ///         thread::spawn(move || rx.iter().count())
+    ///     })
+    ///     .collect();
+    /// drop(rx);
+    /// for i in 0..100 {
+    ///     tx.push(i).unwrap();
+    /// }
+    /// drop(tx);
+    /// assert_eq!(workers.into_iter().map(|w| w.join().unwrap()).sum::<usize>(), 100);
+    /// ```
+    spmc, try_spmc, Single, Multi
+}
+
+/// The two handles of one queue.
+pub(crate) type Pair<T, P, C> = (Producer<T, P, C>, Consumer<T, P, C>);
+
+/// A queue of `capacity` values whose sides are owned as `P` and `C` say.
+pub(crate) fn with_sides<T, P: Side, C: Side>(
+    capacity: usize,
+    policy: WaitPolicy,
+) -> Result<Pair<T, P, C>, CapacityError> {
+    let sides = Sides {
+        single_push: P::SINGLE,
+        single_pop: C::SINGLE,
+    };
+    // SAFETY: an owned side's operations are reachable only through its one
+    // handle (`Producer<T, Single, _>` or `Consumer<T, _, Single>`: not
+    // `Clone`, not `Sync`, those operations on `&mut self`, and every borrow
+    // they hand out, futures and iterators included, holds that `&mut`; a
+    // `select!` arm or `Select` that reaches them is not `Send`), so they
+    // never run on two threads at once; `force_push` exists only on handles
+    // whose pop side is `Multi`. The queue is reachable only through the
+    // handles.
+    let queue = unsafe { Queue::try_with_sides(capacity, 0, policy, sides) }?;
+    Ok(from_queue(queue))
+}
+
 /// The two sides of a new queue (one handle each).
-pub(crate) fn from_queue<T>(queue: Queue<T>) -> (Producer<T>, Consumer<T>) {
+pub(crate) fn from_queue<T, P: Side, C: Side>(
+    queue: Queue<T>,
+) -> (Producer<T, P, C>, Consumer<T, P, C>) {
     let shared = Arc::new(Shared {
         queue,
         producers: AtomicUsize::new(1),
@@ -100,10 +241,12 @@ pub(crate) fn from_queue<T>(queue: Queue<T>) -> (Producer<T>, Consumer<T>) {
     (
         Producer {
             shared: shared.clone(),
+            _sides: PhantomData,
         },
         Consumer {
             shared,
             stream: Registration::new(),
+            _sides: PhantomData,
         },
     )
 }
@@ -163,7 +306,11 @@ fn discard_queued<T>(queue: &Queue<T>) {
     }
 }
 
-/// The sending side of a [`bounded`] queue.
+/// The sending side of a queue: of [`bounded`] (`Producer<T>`, shared:
+/// `Clone`), [`mpsc`] (shared), [`spmc`] or [`spsc`] (owned: one handle,
+/// the push methods on `&mut self`). `P` and `C` say whether the push and
+/// the pop side are [`Multi`] or [`Single`] (the [`flavor`](crate::flavor)
+/// module).
 ///
 /// Its methods behave exactly like the [`Queue`] methods of the same name.
 ///
@@ -177,126 +324,17 @@ fn discard_queued<T>(queue: &Queue<T>) {
 /// drop((tx, tx2));
 /// assert_eq!(rx.iter().collect::<Vec<_>>(), [1, 2]);
 /// ```
-pub struct Producer<T> {
+pub struct Producer<T, P: Side = Multi, C: Side = Multi> {
     shared: Arc<Shared<T>>,
+    /// `!Sync` when the push side is owned (`Side::Unshared`).
+    _sides: PhantomData<(P, C, P::Unshared)>,
 }
 
-impl<T> Producer<T> {
-    /// The queue behind the handle (for `Select`).
+impl<T, P: Side, C: Side> Producer<T, P, C> {
+    /// The queue behind the handle. Owned-side operations on it must come
+    /// through the handle's `&mut self` methods (`with_sides`).
     pub(crate) fn queue(&self) -> &Queue<T> {
         &self.shared.queue
-    }
-
-    /// See [`Queue::push`].
-    ///
-    /// # Errors
-    ///
-    /// [`PushError`] with the value if the queue is closed.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, rx) = ringq::bounded(1);
-    /// tx.push(1).unwrap();
-    /// drop(rx); // the last consumer closes the queue
-    /// assert_eq!(tx.push(2), Err(ringq::PushError(2)));
-    /// ```
-    #[inline]
-    pub fn push(&self, value: T) -> Result<(), PushError<T>> {
-        self.shared.queue.push(value)
-    }
-
-    /// See [`Queue::try_push`].
-    ///
-    /// # Errors
-    ///
-    /// [`TryPushError::Full`] or [`TryPushError::Closed`], with the value.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, _rx) = ringq::bounded(1);
-    /// assert!(tx.try_push(1).is_ok());
-    /// assert!(tx.try_push(2).unwrap_err().is_full());
-    /// ```
-    #[inline]
-    pub fn try_push(&self, value: T) -> Result<(), TryPushError<T>> {
-        self.shared.queue.try_push(value)
-    }
-
-    /// See [`Queue::push_timeout`].
-    ///
-    /// # Errors
-    ///
-    /// [`PushTimeoutError::Timeout`] or [`PushTimeoutError::Closed`], with the
-    /// value.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// let (tx, _rx) = ringq::bounded(1);
-    /// tx.push(1).unwrap();
-    /// assert!(tx.push_timeout(2, Duration::from_millis(1)).unwrap_err().is_timeout());
-    /// ```
-    pub fn push_timeout(&self, value: T, timeout: Duration) -> Result<(), PushTimeoutError<T>> {
-        self.shared.queue.push_timeout(value, timeout)
-    }
-
-    /// See [`Queue::push_deadline`].
-    ///
-    /// # Errors
-    ///
-    /// As [`Producer::push_timeout`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::time::Instant;
-    /// let (tx, _rx) = ringq::bounded(1);
-    /// assert!(tx.push_deadline(1, Instant::now()).is_ok()); // room: succeeds
-    /// ```
-    pub fn push_deadline(&self, value: T, deadline: Instant) -> Result<(), PushTimeoutError<T>> {
-        self.shared.queue.push_deadline(value, deadline)
-    }
-
-    /// See [`Queue::push_cancellable`].
-    ///
-    /// # Errors
-    ///
-    /// [`PushCancelError::Cancelled`] or [`PushCancelError::Closed`], with the
-    /// value.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, _rx) = ringq::bounded(1);
-    /// let token = ringq::CancelToken::new();
-    /// assert!(tx.push_cancellable(1, &token).is_ok());
-    /// ```
-    pub fn push_cancellable(
-        &self,
-        value: T,
-        token: &CancelToken,
-    ) -> Result<(), PushCancelError<T>> {
-        self.shared.queue.push_cancellable(value, token)
-    }
-
-    /// See [`Queue::force_push`].
-    ///
-    /// # Errors
-    ///
-    /// [`PushError`] with the value if the queue is closed.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, _rx) = ringq::bounded(1);
-    /// tx.push(1).unwrap();
-    /// assert_eq!(tx.force_push(2), Ok(Some(1)));
-    /// ```
-    pub fn force_push(&self, value: T) -> Result<Option<T>, PushError<T>> {
-        self.shared.queue.force_push(value)
     }
 
     /// See [`Queue::close`].
@@ -309,7 +347,7 @@ impl<T> Producer<T> {
     /// assert!(rx.is_closed());
     /// ```
     pub fn close(&self) -> bool {
-        self.shared.queue.close()
+        self.queue().close()
     }
 
     /// See [`Queue::cancel_on_close`].
@@ -324,7 +362,7 @@ impl<T> Producer<T> {
     /// assert!(reader_gone.is_cancelled());
     /// ```
     pub fn cancel_on_close(&self, token: &CancelToken) {
-        self.shared.queue.cancel_on_close(token);
+        self.queue().cancel_on_close(token);
     }
 
     /// See [`Queue::is_closed`].
@@ -337,7 +375,7 @@ impl<T> Producer<T> {
     /// assert!(tx.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.shared.queue.is_closed()
+        self.queue().is_closed()
     }
 
     /// See [`Queue::len`].
@@ -350,7 +388,7 @@ impl<T> Producer<T> {
     /// assert_eq!(tx.len(), 1);
     /// ```
     pub fn len(&self) -> usize {
-        self.shared.queue.len()
+        self.queue().len()
     }
 
     /// See [`Queue::is_empty`].
@@ -362,7 +400,7 @@ impl<T> Producer<T> {
     /// assert!(tx.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.shared.queue.is_empty()
+        self.queue().is_empty()
     }
 
     /// See [`Queue::is_full`].
@@ -375,7 +413,7 @@ impl<T> Producer<T> {
     /// assert!(tx.is_full());
     /// ```
     pub fn is_full(&self) -> bool {
-        self.shared.queue.is_full()
+        self.queue().is_full()
     }
 
     /// See [`Queue::capacity`].
@@ -387,27 +425,28 @@ impl<T> Producer<T> {
     /// assert_eq!(tx.capacity(), 5);
     /// ```
     pub fn capacity(&self) -> usize {
-        self.shared.queue.capacity()
+        self.queue().capacity()
     }
 }
 
-impl<T> Clone for Producer<T> {
-    fn clone(&self) -> Producer<T> {
+impl<T, C: Side> Clone for Producer<T, Multi, C> {
+    fn clone(&self) -> Producer<T, Multi, C> {
         acquire(&self.shared.producers);
         Producer {
             shared: self.shared.clone(),
+            _sides: PhantomData,
         }
     }
 }
 
-impl<T> Drop for Producer<T> {
+impl<T, P: Side, C: Side> Drop for Producer<T, P, C> {
     /// The last producer closes the queue; consumers drain what is left.
     fn drop(&mut self) {
         release(&self.shared.producers, &self.shared.queue);
     }
 }
 
-impl<T> fmt::Debug for Producer<T> {
+impl<T, P: Side, C: Side> fmt::Debug for Producer<T, P, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Producer")
             .field("queue", &self.shared.queue)
@@ -415,11 +454,13 @@ impl<T> fmt::Debug for Producer<T> {
     }
 }
 
-/// The receiving side of a [`bounded`] queue.
+/// The receiving side of a queue: of [`bounded`] (`Consumer<T>`, shared:
+/// `Clone`), [`spmc`] (shared), [`mpsc`] or [`spsc`] (owned: one handle,
+/// the pop methods on `&mut self`); see [`Producer`] for `P` and `C`.
 ///
 /// Its methods behave exactly like the [`Queue`] methods of the same name.
-/// `for v in &consumer` and `for v in consumer` pop until the queue is closed
-/// and drained.
+/// `for v in &consumer` (`&mut consumer` for an owned one) and `for v in
+/// consumer` pop until the queue is closed and drained.
 ///
 /// # Examples
 ///
@@ -434,148 +475,18 @@ impl<T> fmt::Debug for Producer<T> {
 /// }
 /// assert_eq!(got, [1, 2]);
 /// ```
-pub struct Consumer<T> {
+pub struct Consumer<T, P: Side = Multi, C: Side = Multi> {
     shared: Arc<Shared<T>>,
     /// Our place in the pop side's waiter list while used as a `Stream`.
     stream: Registration,
+    /// `!Sync` when the pop side is owned (`Side::Unshared`).
+    _sides: PhantomData<(P, C, C::Unshared)>,
 }
 
-impl<T> Consumer<T> {
-    /// The queue behind the handle (for `Select`).
+impl<T, P: Side, C: Side> Consumer<T, P, C> {
+    /// The queue behind the handle (see [`Producer::queue`]).
     pub(crate) fn queue(&self) -> &Queue<T> {
         &self.shared.queue
-    }
-
-    /// See [`Queue::pop`].
-    ///
-    /// # Errors
-    ///
-    /// [`PopError`] once the queue is closed and drained.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, rx) = ringq::bounded(1);
-    /// tx.push(3).unwrap();
-    /// drop(tx);
-    /// assert_eq!(rx.pop(), Ok(3));
-    /// assert_eq!(rx.pop(), Err(ringq::PopError));
-    /// ```
-    #[inline]
-    pub fn pop(&self) -> Result<T, PopError> {
-        self.shared.queue.pop()
-    }
-
-    /// See [`Queue::try_pop`].
-    ///
-    /// # Errors
-    ///
-    /// [`TryPopError::Empty`] or [`TryPopError::Closed`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (_tx, rx) = ringq::bounded::<u8>(1);
-    /// assert_eq!(rx.try_pop(), Err(ringq::TryPopError::Empty));
-    /// ```
-    #[inline]
-    pub fn try_pop(&self) -> Result<T, TryPopError> {
-        self.shared.queue.try_pop()
-    }
-
-    /// See [`Queue::pop_timeout`].
-    ///
-    /// # Errors
-    ///
-    /// [`PopTimeoutError::Timeout`] or [`PopTimeoutError::Closed`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// let (_tx, rx) = ringq::bounded::<u8>(1);
-    /// assert_eq!(rx.pop_timeout(Duration::from_millis(1)), Err(ringq::PopTimeoutError::Timeout));
-    /// ```
-    pub fn pop_timeout(&self, timeout: Duration) -> Result<T, PopTimeoutError> {
-        self.shared.queue.pop_timeout(timeout)
-    }
-
-    /// See [`Queue::pop_deadline`].
-    ///
-    /// # Errors
-    ///
-    /// As [`Consumer::pop_timeout`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::time::Instant;
-    /// let (tx, rx) = ringq::bounded(1);
-    /// tx.push(1).unwrap();
-    /// assert_eq!(rx.pop_deadline(Instant::now()), Ok(1));
-    /// ```
-    pub fn pop_deadline(&self, deadline: Instant) -> Result<T, PopTimeoutError> {
-        self.shared.queue.pop_deadline(deadline)
-    }
-
-    /// See [`Queue::pop_cancellable`].
-    ///
-    /// # Errors
-    ///
-    /// [`PopCancelError::Cancelled`] or [`PopCancelError::Closed`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, rx) = ringq::bounded::<u8>(1);
-    /// drop(tx);
-    /// let token = ringq::CancelToken::new();
-    /// assert_eq!(rx.pop_cancellable(&token), Err(ringq::PopCancelError::Closed));
-    /// ```
-    pub fn pop_cancellable(&self, token: &CancelToken) -> Result<T, PopCancelError> {
-        self.shared.queue.pop_cancellable(token)
-    }
-
-    /// See [`Queue::iter`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, rx) = ringq::bounded(2);
-    /// tx.push(1).unwrap();
-    /// drop(tx);
-    /// assert_eq!(rx.iter().count(), 1);
-    /// ```
-    pub fn iter(&self) -> Iter<'_, T> {
-        self.shared.queue.iter()
-    }
-
-    /// See [`Queue::try_iter`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, rx) = ringq::bounded(2);
-    /// tx.push(1).unwrap();
-    /// assert_eq!(rx.try_iter().count(), 1); // does not wait for more
-    /// ```
-    pub fn try_iter(&self) -> TryIter<'_, T> {
-        self.shared.queue.try_iter()
-    }
-
-    /// See [`Queue::iter_cancellable`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, rx) = ringq::bounded(2);
-    /// tx.push(5).unwrap();
-    /// drop(tx);
-    /// let token = ringq::CancelToken::new();
-    /// assert_eq!(rx.iter_cancellable(&token).collect::<Vec<_>>(), [5]);
-    /// ```
-    pub fn iter_cancellable<'a>(&'a self, token: &'a CancelToken) -> CancellableIter<'a, T> {
-        self.shared.queue.iter_cancellable(token)
     }
 
     /// See [`Queue::close`].
@@ -588,7 +499,7 @@ impl<T> Consumer<T> {
     /// assert!(tx.push(1).is_err());
     /// ```
     pub fn close(&self) -> bool {
-        self.shared.queue.close()
+        self.queue().close()
     }
 
     /// See [`Queue::cancel_on_close`].
@@ -603,7 +514,7 @@ impl<T> Consumer<T> {
     /// assert!(writers_gone.is_cancelled());
     /// ```
     pub fn cancel_on_close(&self, token: &CancelToken) {
-        self.shared.queue.cancel_on_close(token);
+        self.queue().cancel_on_close(token);
     }
 
     /// See [`Queue::is_closed`].
@@ -616,7 +527,7 @@ impl<T> Consumer<T> {
     /// assert!(rx.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.shared.queue.is_closed()
+        self.queue().is_closed()
     }
 
     /// See [`Queue::len`].
@@ -629,7 +540,7 @@ impl<T> Consumer<T> {
     /// assert_eq!(rx.len(), 1);
     /// ```
     pub fn len(&self) -> usize {
-        self.shared.queue.len()
+        self.queue().len()
     }
 
     /// See [`Queue::is_empty`].
@@ -641,7 +552,7 @@ impl<T> Consumer<T> {
     /// assert!(rx.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.shared.queue.is_empty()
+        self.queue().is_empty()
     }
 
     /// See [`Queue::is_full`].
@@ -654,7 +565,7 @@ impl<T> Consumer<T> {
     /// assert!(rx.is_full());
     /// ```
     pub fn is_full(&self) -> bool {
-        self.shared.queue.is_full()
+        self.queue().is_full()
     }
 
     /// See [`Queue::capacity`].
@@ -666,28 +577,29 @@ impl<T> Consumer<T> {
     /// assert_eq!(rx.capacity(), 7);
     /// ```
     pub fn capacity(&self) -> usize {
-        self.shared.queue.capacity()
+        self.queue().capacity()
     }
 }
 
-impl<T> Clone for Consumer<T> {
-    fn clone(&self) -> Consumer<T> {
+impl<T, P: Side> Clone for Consumer<T, P, Multi> {
+    fn clone(&self) -> Consumer<T, P, Multi> {
         acquire(&self.shared.consumers);
         Consumer {
             shared: self.shared.clone(),
             stream: Registration::new(),
+            _sides: PhantomData,
         }
     }
 }
 
 // Handles are views of a queue that is consistent at every unwind point
 // (the argument is next to `Queue`'s impls).
-impl<T> UnwindSafe for Producer<T> {}
-impl<T> RefUnwindSafe for Producer<T> {}
-impl<T> UnwindSafe for Consumer<T> {}
-impl<T> RefUnwindSafe for Consumer<T> {}
+impl<T, P: Side, C: Side> UnwindSafe for Producer<T, P, C> {}
+impl<T, P: Side, C: Side> RefUnwindSafe for Producer<T, P, C> {}
+impl<T, P: Side, C: Side> UnwindSafe for Consumer<T, P, C> {}
+impl<T, P: Side, C: Side> RefUnwindSafe for Consumer<T, P, C> {}
 
-impl<T> Drop for Consumer<T> {
+impl<T, P: Side, C: Side> Drop for Consumer<T, P, C> {
     /// The last consumer closes the queue and drops the values still in it
     /// at once: nobody can receive them any more (see [`bounded`]).
     fn drop(&mut self) {
@@ -696,12 +608,13 @@ impl<T> Drop for Consumer<T> {
         let (_, poppers) = self.shared.queue.wakers();
         self.stream.abandon(poppers);
         if release(&self.shared.consumers, &self.shared.queue) {
+            // `&mut self`: this is the pop side's one thread now.
             discard_queued(&self.shared.queue);
         }
     }
 }
 
-impl<T> fmt::Debug for Consumer<T> {
+impl<T, P: Side, C: Side> fmt::Debug for Consumer<T, P, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Consumer")
             .field("queue", &self.shared.queue)
@@ -709,16 +622,25 @@ impl<T> fmt::Debug for Consumer<T> {
     }
 }
 
-impl<T> IntoIterator for Consumer<T> {
+impl<T, P: Side, C: Side> IntoIterator for Consumer<T, P, C> {
     type Item = T;
-    type IntoIter = IntoIter<T>;
+    type IntoIter = IntoIter<T, P, C>;
 
-    fn into_iter(self) -> IntoIter<T> {
+    fn into_iter(self) -> IntoIter<T, P, C> {
         IntoIter::new(self)
     }
 }
 
-impl<'a, T> IntoIterator for &'a Consumer<T> {
+impl<'a, T, P: Side> IntoIterator for &'a Consumer<T, P, Multi> {
+    type Item = T;
+    type IntoIter = Iter<'a, T>;
+
+    fn into_iter(self) -> Iter<'a, T> {
+        self.iter()
+    }
+}
+
+impl<'a, T, P: Side> IntoIterator for &'a mut Consumer<T, P, Single> {
     type Item = T;
     type IntoIter = Iter<'a, T>;
 

@@ -5,6 +5,7 @@ use std::fmt;
 use std::iter::FusedIterator;
 
 use crate::cancel::CancelToken;
+use crate::flavor::{Multi, Side};
 use crate::handles::Consumer;
 use crate::queue::Queue;
 
@@ -152,27 +153,29 @@ impl<T> fmt::Debug for TryIter<'_, T> {
 /// drop(tx); // the last producer closes the queue
 /// assert_eq!(rx.into_iter().collect::<Vec<_>>(), [1]);
 /// ```
-pub struct IntoIter<T> {
-    consumer: Consumer<T>,
+pub struct IntoIter<T, P: Side = Multi, C: Side = Multi> {
+    consumer: Consumer<T, P, C>,
 }
 
-impl<T> IntoIter<T> {
-    pub(crate) fn new(consumer: Consumer<T>) -> IntoIter<T> {
+impl<T, P: Side, C: Side> IntoIter<T, P, C> {
+    pub(crate) fn new(consumer: Consumer<T, P, C>) -> IntoIter<T, P, C> {
         IntoIter { consumer }
     }
 }
 
-impl<T> Iterator for IntoIter<T> {
+impl<T, P: Side, C: Side> Iterator for IntoIter<T, P, C> {
     type Item = T;
 
     fn next(&mut self) -> Option<T> {
-        self.consumer.pop().ok()
+        // The iterator owns the consumer, so this is the pop side's one
+        // thread when that side is owned (`&mut self`).
+        self.consumer.queue().pop().ok()
     }
 }
 
-impl<T> FusedIterator for IntoIter<T> {}
+impl<T, P: Side, C: Side> FusedIterator for IntoIter<T, P, C> {}
 
-impl<T> fmt::Debug for IntoIter<T> {
+impl<T, P: Side, C: Side> fmt::Debug for IntoIter<T, P, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IntoIter")
             .field("consumer", &self.consumer)

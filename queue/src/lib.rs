@@ -99,6 +99,7 @@ mod builder;
 mod cancel;
 mod capacity;
 mod error;
+pub mod flavor;
 mod future;
 mod handles;
 mod iter;
@@ -120,8 +121,11 @@ pub use crate::error::{
     PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError, PushTimeoutError,
     TryPopError, TryPushError,
 };
+pub use crate::flavor::{Multi, Side, Single};
 pub use crate::future::{PopFuture, PushFuture};
-pub use crate::handles::{bounded, try_bounded, Consumer, Producer};
+pub use crate::handles::{
+    bounded, mpsc, spmc, spsc, try_bounded, try_mpsc, try_spmc, try_spsc, Consumer, Producer,
+};
 pub use crate::iter::{CancellableIter, IntoIter, Iter, TryIter};
 pub use crate::policy::WaitPolicy;
 pub use crate::queue::Queue;
@@ -131,7 +135,7 @@ pub use crate::select::{PopSide, PushSide, Select};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::select::{
-        run_select, ArmRef, Limits, Outcome, PopArm, PopSide, PushArm, PushSide,
+        run_select, ArmRef, Limits, Outcome, PopArm, PopSide, PushArm, PushSide, QueueRef,
     };
 }
 

@@ -18,7 +18,7 @@ use crate::iter::{CancellableIter, Iter, TryIter};
 use crate::on_close::OnClose;
 use crate::policy::WaitPolicy;
 use crate::rendezvous::Zero;
-use crate::ring::Ring;
+use crate::ring::{Ring, Sides};
 use crate::wait::{block, Until, Waker};
 
 mod asynchronous;
@@ -301,9 +301,32 @@ impl<T> Queue<T> {
         laps_before_wrap: usize,
         policy: WaitPolicy,
     ) -> Result<Queue<T>, CapacityError> {
+        // SAFETY: `Sides::MPMC` owns no side.
+        unsafe { Queue::try_with_sides(capacity, laps_before_wrap, policy, Sides::MPMC) }
+    }
+
+    /// [`Queue::try_with`] with owned sides (the `spsc`, `mpsc` and `spmc`
+    /// handles). A rendezvous queue (capacity 0) has no positions to own
+    /// and ignores `sides`.
+    ///
+    /// # Safety
+    ///
+    /// As [`Ring::try_new`]: the caller must ensure that while the
+    /// queue lives, an owned side's operations (`try_push`, `push*`,
+    /// `force_push`, `*push_from*` and their futures for the push side;
+    /// `try_pop`, `pop*`, `*pop_into*`, iterators and their futures for the
+    /// pop side) never run on two threads at once, and that `force_push`
+    /// is never called when the pop side is owned.
+    pub(crate) unsafe fn try_with_sides(
+        capacity: usize,
+        laps_before_wrap: usize,
+        policy: WaitPolicy,
+        sides: Sides,
+    ) -> Result<Queue<T>, CapacityError> {
         let flavor = match capacity {
             0 => Flavor::Zero(Zero::new()),
-            _ => Flavor::Ring(Ring::try_new(capacity, laps_before_wrap)?),
+            // SAFETY: the caller's promise is `Ring::try_new`'s.
+            _ => Flavor::Ring(unsafe { Ring::try_new(capacity, laps_before_wrap, sides) }?),
         };
         Ok(Queue {
             flavor,
@@ -523,7 +546,7 @@ impl<T> Queue<T> {
         match &self.flavor {
             Flavor::Ring(ring) => {
                 ring.try_push(value)?;
-                self.poppers.notify_one();
+                self.poppers.notify_claimed(1, ring.owned_push());
                 Ok(())
             }
             Flavor::Zero(zero) => zero_try_push(zero, value),
@@ -729,7 +752,7 @@ impl<T> Queue<T> {
         };
         let displaced = ring.force_push(value).map_err(PushError)?;
         // A value went in either way; wake a popper if one is parked.
-        self.poppers.notify_one();
+        self.poppers.notify_claimed(1, ring.owned_push());
         Ok(displaced)
     }
 
@@ -758,7 +781,7 @@ impl<T> Queue<T> {
         match &self.flavor {
             Flavor::Ring(ring) => {
                 let value = ring.try_pop()?;
-                self.pushers.notify_one();
+                self.pushers.notify_claimed(1, ring.owned_pop());
                 Ok(value)
             }
             Flavor::Zero(zero) => zero_try_pop(zero),

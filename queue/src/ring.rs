@@ -87,9 +87,32 @@ use crossbeam_utils::CachePadded;
 use crate::capacity::{CapacityError, MAX_CAPACITY};
 use crate::error::{TryPopError, TryPushError};
 use crate::slot::Slot;
-use crate::sync::{fence, AtomicUsize, Backoff, Ordering};
+use crate::sync::{fence, AtomicBool, AtomicUsize, Backoff, Ordering};
 
 mod batch;
+mod owned;
+
+/// Which sides of a ring one thread owns at a time. An owned side claims
+/// with a store and a fence instead of a CAS (`owned.rs`); that is sound
+/// only while at most one thread at a time runs that side's operations,
+/// which [`Ring::try_new`]'s caller promises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Sides {
+    /// `try_push`, `force_push` and `try_push_from` come from one thread
+    /// at a time.
+    pub(crate) single_push: bool,
+    /// `try_pop` and `try_pop_into` come from one thread at a time (and
+    /// `force_push` never: it claims the consumer side too).
+    pub(crate) single_pop: bool,
+}
+
+impl Sides {
+    /// Every side shared: the plain MPMC ring.
+    pub(crate) const MPMC: Sides = Sides {
+        single_push: false,
+        single_pop: false,
+    };
+}
 
 /// The ring: slots, head, tail and the bit layout of positions.
 pub(crate) struct Ring<T> {
@@ -103,6 +126,11 @@ pub(crate) struct Ring<T> {
     one_lap: usize,
     /// The close mark; `mark_bit - 1` masks the index.
     mark_bit: usize,
+    /// Which sides are owned by one thread (module docs).
+    sides: Sides,
+    /// Closed, on a ring whose push side is owned (elsewhere the mark in
+    /// `tail` says it). Written once; read by every owned push.
+    closed: AtomicBool,
 }
 
 // SAFETY: the ring owns values of type `T` and hands them between threads, so
@@ -116,9 +144,23 @@ unsafe impl<T: Send> Send for Ring<T> {}
 unsafe impl<T: Send> Sync for Ring<T> {}
 
 impl<T> Ring<T> {
-    /// A ring of `cap` slots whose counters start `laps_before_wrap` laps below
-    /// the point where the lap field wraps round `usize` (0: start at 0).
-    pub(crate) fn try_new(cap: usize, laps_before_wrap: usize) -> Result<Ring<T>, CapacityError> {
+    /// A ring of `cap` slots whose counters start `laps_before_wrap` laps
+    /// below the point where the lap field wraps round `usize` (0: start at
+    /// 0), with `sides` owned by one thread each.
+    ///
+    /// # Safety
+    ///
+    /// The caller must ensure, for the ring's whole life:
+    /// - if `sides.single_push`, no two threads run `try_push`,
+    ///   `force_push` or `try_push_from` on it at the same time;
+    /// - if `sides.single_pop`, no two threads run `try_pop` or
+    ///   `try_pop_into` on it at the same time, and nobody calls
+    ///   `force_push`.
+    pub(crate) unsafe fn try_new(
+        cap: usize,
+        laps_before_wrap: usize,
+        sides: Sides,
+    ) -> Result<Ring<T>, CapacityError> {
         // Capacity 0 is the rendezvous flavor (`rendezvous.rs`), never a ring.
         debug_assert!(cap > 0);
         if cap > MAX_CAPACITY {
@@ -142,12 +184,26 @@ impl<T> Ring<T> {
             cap,
             one_lap,
             mark_bit,
+            sides,
+            closed: AtomicBool::new(false),
         })
     }
 
     #[inline]
     pub(crate) fn capacity(&self) -> usize {
         self.cap
+    }
+
+    /// Whether the push side is owned (its claims end with a fence).
+    #[inline]
+    pub(crate) fn owned_push(&self) -> bool {
+        self.sides.single_push
+    }
+
+    /// Whether the pop side is owned (its claims end with a fence).
+    #[inline]
+    pub(crate) fn owned_pop(&self) -> bool {
+        self.sides.single_pop
     }
 
     /// The position after `pos` (mark removed).
@@ -188,6 +244,12 @@ impl<T> Ring<T> {
     /// Pushes `value`; when the ring is full, displaces the oldest value and
     /// returns it. `Err(value)` when the ring is closed.
     pub(crate) fn force_push(&self, value: T) -> Result<Option<T>, T> {
+        // A displacing push claims the consumer side with a CAS, which an
+        // owned consumer's plain stores could not race.
+        debug_assert!(
+            !self.sides.single_pop,
+            "force_push on a ring with an owned consumer"
+        );
         match self.claim_push(true) {
             Claim::Slot(tail) => {
                 self.publish(tail, value);
@@ -205,6 +267,9 @@ impl<T> Ring<T> {
     /// anyway and `displace()` must finish the job.
     #[inline]
     fn claim_push(&self, displace: bool) -> Claim {
+        if self.sides.single_push {
+            return self.claim_push_owned(displace);
+        }
         let backoff = Backoff::new();
         // Relaxed: a guess, validated by the CAS; the slot's data is ordered by
         // its stamp, not by this load.
@@ -323,6 +388,9 @@ impl<T> Ring<T> {
     /// Pops the oldest value; `Empty`, or `Closed` once closed and drained.
     #[inline]
     pub(crate) fn try_pop(&self) -> Result<T, TryPopError> {
+        if self.sides.single_pop {
+            return self.try_pop_owned();
+        }
         let backoff = Backoff::new();
         // Relaxed: a guess, validated by the CAS.
         let mut head = self.head.load(Ordering::Relaxed);
@@ -358,16 +426,8 @@ impl<T> Ring<T> {
                 }
             } else if stamp == head {
                 // The slot is empty for this lap: maybe the ring is empty.
-                // SeqCst fence: the waiter's half of the handshake in `ring.rs`.
-                fence(Ordering::SeqCst);
-                // Relaxed: ordered by the fence above.
-                let tail = self.tail.load(Ordering::Relaxed);
-                if tail & !self.mark_bit == head {
-                    return Err(if tail & self.mark_bit != 0 {
-                        TryPopError::Closed
-                    } else {
-                        TryPopError::Empty
-                    });
+                if let Some(verdict) = self.empty_verdict(head) {
+                    return Err(verdict);
                 }
                 // A producer claimed this slot and has not stamped it yet; the
                 // value is already "in" the queue, so wait for it rather than
@@ -383,8 +443,35 @@ impl<T> Ring<T> {
         }
     }
 
+    /// Whether the ring is empty (or closed and drained) at `head`, whose
+    /// slot a pop found empty for this lap; `None` if a producer has
+    /// claimed that slot and not published it yet (the caller waits).
+    #[inline]
+    fn empty_verdict(&self, head: usize) -> Option<TryPopError> {
+        // SeqCst fence: the waiter's half of the handshake in `ring.rs`.
+        fence(Ordering::SeqCst);
+        // Relaxed: ordered by the fence above.
+        let tail = self.tail.load(Ordering::Relaxed);
+        if tail & !self.mark_bit != head {
+            return None;
+        }
+        if self.sides.single_push {
+            return self.owned_push_verdict(head);
+        }
+        Some(if tail & self.mark_bit != 0 {
+            TryPopError::Closed
+        } else {
+            TryPopError::Empty
+        })
+    }
+
     /// Marks the ring closed. Returns `true` if this call did it.
     pub(crate) fn close(&self) -> bool {
+        if self.sides.single_push {
+            // SeqCst: the closer's half of the owned push's close check
+            // (`owned.rs`).
+            return !self.closed.swap(true, Ordering::SeqCst);
+        }
         // SeqCst RMW of the word every push claims through: see "Close" in the
         // module docs.
         let tail = self.tail.fetch_or(self.mark_bit, Ordering::SeqCst);
@@ -395,6 +482,9 @@ impl<T> Ring<T> {
     pub(crate) fn is_closed(&self) -> bool {
         // SeqCst: callers may use `is_closed` in a handshake of their own
         // (e.g. "close, then check a flag") and deserve the total order.
+        if self.sides.single_push {
+            return self.closed.load(Ordering::SeqCst);
+        }
         self.tail.load(Ordering::SeqCst) & self.mark_bit != 0
     }
 
@@ -462,6 +552,7 @@ impl<T> fmt::Debug for Ring<T> {
             .field("capacity", &self.cap)
             .field("len", &self.len())
             .field("closed", &self.is_closed())
+            .field("sides", &self.sides)
             .finish()
     }
 }

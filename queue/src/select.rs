@@ -10,6 +10,9 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use crate::cancel::CancelToken;
+use std::marker::PhantomData;
+
+use crate::flavor::{Multi, Side, Single};
 use crate::handles::{Consumer, Producer};
 use crate::queue::Queue;
 use crate::wait::{Stop, Until};
@@ -22,71 +25,135 @@ mod sealed {
     pub trait Sealed {}
 }
 
-/// A queue or a handle that can pop: [`Queue<T>`] or [`Consumer<T>`] (or a
-/// reference or `std::sync::Arc` to one), for [`Select::pop`] and `select!`'s `pop` arm.
-pub trait PopSide<T>: sealed::Sealed {
-    #[doc(hidden)]
-    fn pop_queue(&self) -> &Queue<T>;
+/// The queue behind a [`PopSide`] or [`PushSide`], for `select!`'s arms.
+/// Not `Send`: an arm on a handle whose side is owned (`spsc`, `mpsc`,
+/// `spmc`) runs that side's operations, which must stay on the handle's
+/// thread. Not a public API.
+#[doc(hidden)]
+pub struct QueueRef<'a, T> {
+    queue: &'a Queue<T>,
+    _here: PhantomData<*const ()>,
 }
 
-/// A queue or a handle that can push: [`Queue<T>`] or [`Producer<T>`] (or a
-/// reference or `std::sync::Arc` to one), for [`Select::push`] and `select!`'s `push` arm.
+impl<'a, T> QueueRef<'a, T> {
+    fn new(queue: &'a Queue<T>) -> QueueRef<'a, T> {
+        QueueRef {
+            queue,
+            _here: PhantomData,
+        }
+    }
+
+    pub(crate) fn get(&self) -> &'a Queue<T> {
+        self.queue
+    }
+}
+
+impl<T> fmt::Debug for QueueRef<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.queue.fmt(f)
+    }
+}
+
+/// A queue or a handle that can pop, for [`Select::pop`] and `select!`'s
+/// `pop` arm: a [`Queue<T>`], a [`Consumer`] of a shared pop side
+/// (`Consumer<T>`, `spmc`'s), `&mut` a consumer of an owned one (`mpsc`'s,
+/// `spsc`'s), or a reference or `std::sync::Arc` to one of those.
+pub trait PopSide<T>: sealed::Sealed {
+    #[doc(hidden)]
+    fn pop_queue(&self) -> QueueRef<'_, T>;
+}
+
+/// A queue or a handle that can push, for [`Select::push`] and `select!`'s
+/// `push` arm: a [`Queue<T>`], a [`Producer`] of a shared push side, `&mut`
+/// a producer of an owned one (`spmc`'s, `spsc`'s), or a reference or
+/// `std::sync::Arc` to one of those.
 pub trait PushSide<T>: sealed::Sealed {
     #[doc(hidden)]
-    fn push_queue(&self) -> &Queue<T>;
+    fn push_queue(&self) -> QueueRef<'_, T>;
 }
 
 impl<T> sealed::Sealed for Queue<T> {}
-impl<T> sealed::Sealed for Consumer<T> {}
-impl<T> sealed::Sealed for Producer<T> {}
+impl<T, P: Side, C: Side> sealed::Sealed for Consumer<T, P, C> {}
+impl<T, P: Side, C: Side> sealed::Sealed for Producer<T, P, C> {}
 impl<Q: sealed::Sealed + ?Sized> sealed::Sealed for &Q {}
+impl<Q: sealed::Sealed + ?Sized> sealed::Sealed for &mut Q {}
 impl<Q: sealed::Sealed + ?Sized> sealed::Sealed for std::sync::Arc<Q> {}
 
 impl<T> PopSide<T> for Queue<T> {
-    fn pop_queue(&self) -> &Queue<T> {
-        self
+    fn pop_queue(&self) -> QueueRef<'_, T> {
+        QueueRef::new(self)
     }
 }
 
 impl<T> PushSide<T> for Queue<T> {
-    fn push_queue(&self) -> &Queue<T> {
-        self
+    fn push_queue(&self) -> QueueRef<'_, T> {
+        QueueRef::new(self)
     }
 }
 
-impl<T> PopSide<T> for Consumer<T> {
-    fn pop_queue(&self) -> &Queue<T> {
-        self.queue()
+impl<T, P: Side> PopSide<T> for Consumer<T, P, Multi> {
+    fn pop_queue(&self) -> QueueRef<'_, T> {
+        QueueRef::new(self.queue())
     }
 }
 
-impl<T> PushSide<T> for Producer<T> {
-    fn push_queue(&self) -> &Queue<T> {
-        self.queue()
+/// An owned pop side through `&mut`: the arm holds the exclusive borrow,
+/// and the consumer is not `Sync`, so no other thread reaches it meanwhile.
+impl<T, P: Side> PopSide<T> for &mut Consumer<T, P, Single> {
+    fn pop_queue(&self) -> QueueRef<'_, T> {
+        QueueRef::new(self.queue())
+    }
+}
+
+impl<T, C: Side> PushSide<T> for Producer<T, Multi, C> {
+    fn push_queue(&self) -> QueueRef<'_, T> {
+        QueueRef::new(self.queue())
+    }
+}
+
+/// An owned push side through `&mut`, as for [`Consumer`].
+impl<T, C: Side> PushSide<T> for &mut Producer<T, Single, C> {
+    fn push_queue(&self) -> QueueRef<'_, T> {
+        QueueRef::new(self.queue())
     }
 }
 
 impl<T, Q: PopSide<T> + ?Sized> PopSide<T> for &Q {
-    fn pop_queue(&self) -> &Queue<T> {
+    fn pop_queue(&self) -> QueueRef<'_, T> {
         (**self).pop_queue()
     }
 }
 
 impl<T, Q: PopSide<T> + ?Sized> PopSide<T> for std::sync::Arc<Q> {
-    fn pop_queue(&self) -> &Queue<T> {
+    fn pop_queue(&self) -> QueueRef<'_, T> {
         (**self).pop_queue()
     }
 }
 
 impl<T, Q: PushSide<T> + ?Sized> PushSide<T> for std::sync::Arc<Q> {
-    fn push_queue(&self) -> &Queue<T> {
+    fn push_queue(&self) -> QueueRef<'_, T> {
         (**self).push_queue()
     }
 }
 
 impl<T, Q: PushSide<T> + ?Sized> PushSide<T> for &Q {
-    fn push_queue(&self) -> &Queue<T> {
+    fn push_queue(&self) -> QueueRef<'_, T> {
         (**self).push_queue()
+    }
+}
+
+/// `&mut` a shared side works too, so code written for an owned side's
+/// `&mut` handle takes either.
+impl<T, C: Side> PushSide<T> for &mut Producer<T, Multi, C> {
+    fn push_queue(&self) -> QueueRef<'_, T> {
+        (**self).push_queue()
+    }
+}
+
+/// As for [`Producer`].
+impl<T, P: Side> PopSide<T> for &mut Consumer<T, P, Multi> {
+    fn pop_queue(&self) -> QueueRef<'_, T> {
+        (**self).pop_queue()
     }
 }
 
@@ -163,7 +230,7 @@ impl<'a> Select<'a> {
     /// ```
     pub fn pop<T: 'a, Q: PopSide<T> + ?Sized>(&mut self, queue: &'a Q) -> usize {
         self.arms
-            .push(Box::new(WatchArm::new(queue.pop_queue(), true)));
+            .push(Box::new(WatchArm::new(queue.pop_queue().get(), true)));
         self.arms.len() - 1
     }
 
@@ -180,7 +247,7 @@ impl<'a> Select<'a> {
     /// ```
     pub fn push<T: 'a, Q: PushSide<T> + ?Sized>(&mut self, queue: &'a Q) -> usize {
         self.arms
-            .push(Box::new(WatchArm::new(queue.push_queue(), false)));
+            .push(Box::new(WatchArm::new(queue.push_queue().get(), false)));
         self.arms.len() - 1
     }
 

@@ -158,6 +158,25 @@ impl Waker {
         }
     }
 
+    /// Wakes up to `n` waiters after a claim that made `n` values (or
+    /// slots) available: [`Waker::notify_many`] after a shared side's claim
+    /// CAS, or, after an owned side's claim (`owned`), a plain load of the
+    /// count, ordered by that claim's `fence(SeqCst)` (`ring/owned.rs`). On
+    /// x86 both loads are one `mov`; under loom the second is not replaced
+    /// by an RMW (`sync.rs`), so the models check the owned side's fence as
+    /// it ships.
+    #[inline]
+    pub(crate) fn notify_claimed(&self, n: usize, owned: bool) {
+        if !owned {
+            return self.notify_many(n);
+        }
+        // Relaxed: ordered after the claim by the owned side's fence
+        // (`ring/owned.rs`, "The fence that replaces the CAS").
+        if n != 0 && self.count.load(Ordering::Relaxed) != 0 {
+            self.notify_slow(n);
+        }
+    }
+
     /// Wakes every waiter. Always takes the lock (see the module docs:
     /// the close handshake goes through the lock, not through `count`).
     pub(crate) fn notify_all(&self) {

@@ -39,3 +39,35 @@ fn a_parked_pusher_sees_a_racing_pop() {
         assert_eq!(q.pop(), Ok(round + 1));
     }
 }
+
+/// An owned consumer (`spsc`) parks on an empty queue; the owned
+/// producer's push, a store and a fence instead of a CAS
+/// (`ring/owned.rs`), must wake it.
+#[test]
+fn a_parked_owned_popper_sees_a_racing_owned_push() {
+    for round in 0..ROUNDS {
+        let (mut tx, mut rx) = Queue::builder(1).wait(WaitPolicy::Park).spsc();
+        thread::scope(|s| {
+            s.spawn(move || assert_eq!(rx.pop(), Ok(round)));
+            tx.push(round).unwrap();
+        });
+    }
+}
+
+/// An owned producer (`spsc`) parks on a full queue; the owned consumer's
+/// pop must wake it.
+#[test]
+fn a_parked_owned_pusher_sees_a_racing_owned_pop() {
+    for round in 0..ROUNDS {
+        let (mut tx, mut rx) = Queue::builder(1).wait(WaitPolicy::Park).spsc();
+        tx.push(0).unwrap();
+        thread::scope(|s| {
+            s.spawn(move || {
+                tx.push(round + 1).unwrap();
+                tx
+            });
+            assert_eq!(rx.pop(), Ok(0));
+        });
+        assert_eq!(rx.pop(), Ok(round + 1));
+    }
+}

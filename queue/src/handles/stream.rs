@@ -8,6 +8,7 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 
 use super::Consumer;
+use crate::flavor::Side;
 use crate::queue::pop_step;
 
 /// Yields the queue's values until it is closed and drained, then `None`
@@ -30,10 +31,11 @@ use crate::queue::pop_step;
 /// assert_eq!(Pin::new(&mut rx).poll_next(&mut cx), Poll::Ready(Some(1)));
 /// assert_eq!(Pin::new(&mut rx).poll_next(&mut cx), Poll::Ready(None));
 /// ```
-impl<T> Stream for Consumer<T> {
+impl<T, P: Side, C: Side> Stream for Consumer<T, P, C> {
     type Item = T;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        // `Pin<&mut Self>`: the pop side's one thread when it is owned.
         let this = self.get_mut();
         let queue = &this.shared.queue;
         let (_, poppers) = queue.wakers();

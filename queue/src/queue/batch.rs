@@ -53,7 +53,7 @@ impl<T> Queue<T> {
             return self.zero_try_pop_into(buf, max);
         };
         let n = ring.try_pop_into(buf, max)?;
-        self.pushers.notify_many(n);
+        self.pushers.notify_claimed(n, ring.owned_pop());
         Ok(n)
     }
 
@@ -271,7 +271,7 @@ impl<T> Queue<T> {
         while let Ok(n @ 1..) = ring.try_push_from(src) {
             pushed += n;
         }
-        self.poppers.notify_many(pushed);
+        self.poppers.notify_claimed(pushed, ring.owned_push());
         pushed
     }
 
@@ -446,7 +446,7 @@ impl<T> Queue<T> {
                 until,
                 |src| match ring.try_push_from(src) {
                     Ok(n) => {
-                        self.poppers.notify_many(n);
+                        self.poppers.notify_claimed(n, ring.owned_push());
                         ControlFlow::Break(Ok(()))
                     }
                     Err(TryPushError::Closed(())) => ControlFlow::Break(Err(())),

@@ -17,8 +17,11 @@
 //! When no slot is ready, both fall back to the single-value path, which
 //! knows how to tell empty from closed and full from closed (with the fence
 //! of the handshake).
+//!
+//! An owned side (`owned.rs`) claims its run as it claims one slot: one
+//! store of its position past the run and one fence, instead of the CAS.
 
-use super::Ring;
+use super::{Claim, Ring};
 use crate::error::{TryPopError, TryPushError};
 use crate::sync::{Backoff, Ordering};
 use std::collections::VecDeque;
@@ -52,27 +55,22 @@ impl<T> Ring<T> {
                     1
                 });
             }
+            if self.sides.single_pop {
+                // SAFETY: this thread is the only consumer (`Ring::try_new`), and the stamps
+                // of `head..end` said "full" from our own `head`.
+                unsafe { self.take_run(head, n, out) };
+                self.release_head_owned(end);
+                return Ok(n);
+            }
             // SeqCst: the notifier's half of the handshake in `ring.rs`.
             match self
                 .head
                 .compare_exchange_weak(head, end, Ordering::SeqCst, Ordering::Relaxed)
             {
                 Ok(_) => {
-                    out.reserve(n);
-                    let mut pos = head;
-                    for _ in 0..n {
-                        let slot = self.slot(pos);
-                        // SAFETY: our head CAS claimed the run `head..end`, whose stamps we
-                        // Acquire-loaded as "full" from the same `head` (module docs): each
-                        // value is initialized, visible, and ours alone until its next stamp.
-                        out.push(unsafe { slot.read() });
-                        // Release pairs with the next lap's producer's
-                        // Acquire load of the stamp: our read happens before
-                        // its write.
-                        slot.stamp
-                            .store(pos.wrapping_add(self.one_lap), Ordering::Release);
-                        pos = self.next(pos);
-                    }
+                    // SAFETY: our head CAS claimed the run `head..end`, whose stamps we
+                    // Acquire-loaded as "full" from the same `head` (module docs).
+                    unsafe { self.take_run(head, n, out) };
                     return Ok(n);
                 }
                 Err(h) => {
@@ -80,6 +78,31 @@ impl<T> Ring<T> {
                     backoff.spin();
                 }
             }
+        }
+    }
+
+    /// Moves the `n` values from `head` on to the end of `out`, releasing
+    /// each slot for the next lap.
+    ///
+    /// # Safety
+    ///
+    /// The caller must ensure the run `head..` of `n` slots is its own: it
+    /// claimed it (a head CAS from `head`, or an owned head), and it
+    /// Acquire-loaded each slot's stamp as "full for this lap".
+    unsafe fn take_run(&self, head: usize, n: usize, out: &mut Vec<T>) {
+        out.reserve(n);
+        let mut pos = head;
+        for _ in 0..n {
+            let slot = self.slot(pos);
+            // SAFETY: the run is ours and its stamps said "full" (the caller's
+            // guarantee): each value is initialized, visible, and ours alone until we
+            // store its next stamp.
+            out.push(unsafe { slot.read() });
+            // Release pairs with the next lap's producer's Acquire load of
+            // the stamp: our read happens before its write.
+            slot.stamp
+                .store(pos.wrapping_add(self.one_lap), Ordering::Release);
+            pos = self.next(pos);
         }
     }
 
@@ -128,25 +151,35 @@ impl<T> Ring<T> {
                     }
                 };
             }
+            if self.sides.single_push {
+                return match self.claim_tail_owned(tail, end, Claim::Slot(tail)) {
+                    Claim::Slot(_) => Ok(self.publish_run(tail, n, src)),
+                    _ => Err(TryPushError::Closed(())),
+                };
+            }
             // SeqCst: the notifier's half of the handshake in `ring.rs`; a
             // `close` that marked the tail since our load makes it fail.
             match self
                 .tail
                 .compare_exchange_weak(tail, end, Ordering::SeqCst, Ordering::Relaxed)
             {
-                Ok(_) => {
-                    let mut pos = tail;
-                    for value in src.drain(..n) {
-                        self.publish(pos, value);
-                        pos = self.next(pos);
-                    }
-                    return Ok(n);
-                }
+                Ok(_) => return Ok(self.publish_run(tail, n, src)),
                 Err(t) => {
                     tail = t;
                     backoff.spin();
                 }
             }
         }
+    }
+
+    /// Publishes the first `n` values of `src` into the claimed run from
+    /// `tail` on; returns `n`.
+    fn publish_run(&self, tail: usize, n: usize, src: &mut VecDeque<T>) -> usize {
+        let mut pos = tail;
+        for value in src.drain(..n) {
+            self.publish(pos, value);
+            pos = self.next(pos);
+        }
+        n
     }
 }

@@ -4,6 +4,9 @@
 //! pop arm pops).
 
 use crate::error::{PopError, PushError, TryPopError, TryPushError};
+use std::marker::PhantomData;
+
+use super::QueueRef;
 use crate::queue::Queue;
 use crate::rendezvous::{Packet, Partner, Side};
 use crate::sync::{Arc, Thread};
@@ -200,14 +203,17 @@ macro_rules! registration_methods {
 pub struct PopArm<'a, T> {
     reg: Registration<'a, T>,
     result: Option<Result<T, PopError>>,
+    /// Not `Send` (see [`QueueRef`]).
+    _here: PhantomData<*const ()>,
 }
 
 impl<'a, T> PopArm<'a, T> {
     #[doc(hidden)]
-    pub fn new(queue: &'a Queue<T>) -> PopArm<'a, T> {
+    pub fn new(queue: QueueRef<'a, T>) -> PopArm<'a, T> {
         PopArm {
-            reg: Registration::new(queue, Side::Pop),
+            reg: Registration::new(queue.get(), Side::Pop),
             result: None,
+            _here: PhantomData,
         }
     }
 
@@ -262,15 +268,18 @@ pub struct PushArm<'a, T> {
     target: Option<Arc<Packet<T>>>,
     /// The rendezvous queue closed on us.
     closed: bool,
+    /// Not `Send` (see [`QueueRef`]).
+    _here: PhantomData<*const ()>,
 }
 
 impl<'a, T> PushArm<'a, T> {
     #[doc(hidden)]
-    pub fn new(queue: &'a Queue<T>) -> PushArm<'a, T> {
+    pub fn new(queue: QueueRef<'a, T>) -> PushArm<'a, T> {
         PushArm {
-            reg: Registration::new(queue, Side::Push),
+            reg: Registration::new(queue.get(), Side::Push),
             target: None,
             closed: false,
+            _here: PhantomData,
         }
     }
 

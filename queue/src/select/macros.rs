@@ -193,7 +193,12 @@ macro_rules! __select_parse {
 macro_rules! __select_emit {
     ([$(($i:tt $l:ident $kind:ident ($($args:tt)*) ($p:pat) ($body:expr)))*]
      [$($cancel:tt)*] [$($default:tt)*]) => {{
-        $( let mut $l = $crate::__select_new!($kind $($args)*); )*
+        // Each side is bound by reference first, so that a temporary such
+        // as `&mut rx` (an owned side's handle) lives as long as its arm.
+        $(
+            let $l = $crate::__select_side!($kind $($args)*);
+            let mut $l = $crate::__select_new!($kind $l);
+        )*
         let __ringq_limits = $crate::__private::Limits::new(
             $crate::__select_token!($($cancel)*),
             $crate::__select_default!($($default)*),
@@ -218,12 +223,23 @@ macro_rules! __select_emit {
 
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __select_new {
+macro_rules! __select_side {
     (pop $rx:expr) => {
-        $crate::__private::PopArm::new($crate::__private::PopSide::pop_queue(&$rx))
+        &$rx
     };
     (push $tx:expr, $v:expr) => {
-        $crate::__private::PushArm::new($crate::__private::PushSide::push_queue(&$tx))
+        &$tx
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __select_new {
+    (pop $side:ident) => {
+        $crate::__private::PopArm::new($crate::__private::PopSide::pop_queue($side))
+    };
+    (push $side:ident) => {
+        $crate::__private::PushArm::new($crate::__private::PushSide::push_queue($side))
     };
 }
 

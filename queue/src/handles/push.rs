@@ -1,0 +1,300 @@
+//! The push side's operations on a [`Producer`]: the same methods on
+//! `&self` for a shared side ([`Multi`]) and on `&mut self` for an owned
+//! one ([`Single`], statically one thread's: the queue's owned-side
+//! claims rely on it, `ring/owned.rs`). Each is the queue's method of the
+//! same name, so the same rules hold.
+//!
+//! The two sets are one text, stamped out twice by `push_ops!` with the
+//! receiver and the constructor its examples use.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use super::Producer;
+use crate::cancel::CancelToken;
+use crate::error::{PushCancelError, PushError, PushTimeoutError, TryPushError};
+use crate::flavor::{Multi, Side, Single};
+use crate::future::PushFuture;
+#[allow(unused_imports)] // for the docs' links
+use crate::queue::Queue;
+
+/// The push methods, on the receiver `&self` (`[]`) or `&mut self`
+/// (`[mut]`); `$ms` and `$new` write the examples' `let (tx, rx) = ...`.
+macro_rules! push_ops {
+    ([$($m:tt)?] $ms:literal, $new:literal) => {
+        /// See [`Queue::push`].
+        ///
+        /// # Errors
+        ///
+        /// [`PushError`] with the value if the queue is closed.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "(1);")]
+        /// tx.push(1).unwrap();
+        /// drop(rx); // the last consumer closes the queue
+        /// assert_eq!(tx.push(2), Err(ringq::PushError(2)));
+        /// ```
+        #[inline]
+        pub fn push(self: &$($m)? Self, value: T) -> Result<(), PushError<T>> {
+            self.queue().push(value)
+        }
+
+        /// See [`Queue::try_push`].
+        ///
+        /// # Errors
+        ///
+        /// [`TryPushError::Full`] or [`TryPushError::Closed`], with the value.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "(1);")]
+        /// assert!(tx.try_push(1).is_ok());
+        /// assert!(tx.try_push(2).unwrap_err().is_full());
+        /// ```
+        #[inline]
+        pub fn try_push(self: &$($m)? Self, value: T) -> Result<(), TryPushError<T>> {
+            self.queue().try_push(value)
+        }
+
+        /// See [`Queue::push_timeout`].
+        ///
+        /// # Errors
+        ///
+        /// [`PushTimeoutError::Timeout`] or [`PushTimeoutError::Closed`], with the
+        /// value.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use std::time::Duration;
+        #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "(1);")]
+        /// tx.push(1).unwrap();
+        /// assert!(tx.push_timeout(2, Duration::from_millis(1)).unwrap_err().is_timeout());
+        /// ```
+        pub fn push_timeout(self: &$($m)? Self, value: T, timeout: Duration) -> Result<(), PushTimeoutError<T>> {
+            self.queue().push_timeout(value, timeout)
+        }
+
+        /// See [`Queue::push_deadline`].
+        ///
+        /// # Errors
+        ///
+        /// As [`Queue::push_timeout`].
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use std::time::Instant;
+        #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "(1);")]
+        /// assert!(tx.push_deadline(1, Instant::now()).is_ok()); // room: succeeds
+        /// ```
+        pub fn push_deadline(self: &$($m)? Self, value: T, deadline: Instant) -> Result<(), PushTimeoutError<T>> {
+            self.queue().push_deadline(value, deadline)
+        }
+
+        /// See [`Queue::push_cancellable`].
+        ///
+        /// # Errors
+        ///
+        /// [`PushCancelError::Cancelled`] or [`PushCancelError::Closed`], with the
+        /// value.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "(1);")]
+        /// let token = ringq::CancelToken::new();
+        /// assert!(tx.push_cancellable(1, &token).is_ok());
+        /// ```
+        pub fn push_cancellable(
+            &self,
+            value: T,
+            token: &CancelToken,
+        ) -> Result<(), PushCancelError<T>> {
+            self.queue().push_cancellable(value, token)
+        }
+
+        /// See [`Queue::try_push_from`](crate::Queue::try_push_from).
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use std::collections::VecDeque;
+        ///
+        #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "(2);")]
+        /// let mut src: VecDeque<_> = (0..3).collect();
+        /// assert_eq!(tx.try_push_from(&mut src), 2);
+        /// assert_eq!(src, [2]);
+        /// # drop(rx);
+        /// ```
+        pub fn try_push_from(self: &$($m)? Self, src: &mut VecDeque<T>) -> usize {
+            self.queue().try_push_from(src)
+        }
+
+        /// See [`Queue::push_from`](crate::Queue::push_from).
+        ///
+        /// # Errors
+        ///
+        /// [`PushError`] once the queue is closed (every consumer dropped, or
+        /// `close`); the values not pushed are still in `src`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use std::collections::VecDeque;
+        ///
+        #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "(4);")]
+        /// let mut src: VecDeque<_> = (0..3).collect();
+        /// tx.push_from(&mut src).unwrap();
+        /// drop(rx); // the last consumer: the queue closes
+        /// let mut more: VecDeque<_> = (3..5).collect();
+        /// assert!(tx.push_from(&mut more).is_err());
+        /// assert_eq!(more, [3, 4]);
+        /// ```
+        pub fn push_from(self: &$($m)? Self, src: &mut VecDeque<T>) -> Result<(), PushError<()>> {
+            self.queue().push_from(src)
+        }
+
+        /// See [`Queue::push_from_timeout`](crate::Queue::push_from_timeout).
+        ///
+        /// # Errors
+        ///
+        /// [`PushTimeoutError::Timeout`] or [`PushTimeoutError::Closed`]; the
+        /// values not pushed are still in `src`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use std::collections::VecDeque;
+        /// use std::time::Duration;
+        ///
+        #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "(1);")]
+        /// let mut src: VecDeque<_> = (0..2).collect();
+        /// assert!(tx.push_from_timeout(&mut src, Duration::from_millis(1)).is_err());
+        /// assert_eq!(src, [1]);
+        /// ```
+        pub fn push_from_timeout(
+            &self,
+            src: &mut VecDeque<T>,
+            timeout: Duration,
+        ) -> Result<(), PushTimeoutError<()>> {
+            self.queue().push_from_timeout(src, timeout)
+        }
+
+        /// See [`Queue::push_from_deadline`](crate::Queue::push_from_deadline).
+        ///
+        /// # Errors
+        ///
+        /// As [`Queue::push_from_timeout`].
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use std::collections::VecDeque;
+        /// use std::time::Instant;
+        ///
+        #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "(2);")]
+        /// let mut src: VecDeque<_> = (0..2).collect();
+        /// assert_eq!(tx.push_from_deadline(&mut src, Instant::now()), Ok(()));
+        /// ```
+        pub fn push_from_deadline(
+            &self,
+            src: &mut VecDeque<T>,
+            deadline: Instant,
+        ) -> Result<(), PushTimeoutError<()>> {
+            self.queue().push_from_deadline(src, deadline)
+        }
+
+        /// See [`Queue::push_from_cancellable`](crate::Queue::push_from_cancellable).
+        ///
+        /// # Errors
+        ///
+        /// [`PushCancelError::Cancelled`] or [`PushCancelError::Closed`]; the
+        /// values not pushed are still in `src`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use std::collections::VecDeque;
+        ///
+        #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "(1);")]
+        /// let token = ringq::CancelToken::new();
+        /// token.cancel();
+        /// let mut src: VecDeque<_> = (0..2).collect();
+        /// assert!(tx.push_from_cancellable(&mut src, &token).is_err());
+        /// assert_eq!(src.len(), 2);
+        /// ```
+        pub fn push_from_cancellable(
+            &self,
+            src: &mut VecDeque<T>,
+            token: &CancelToken,
+        ) -> Result<(), PushCancelError<()>> {
+            self.queue().push_from_cancellable(src, token)
+        }
+
+        /// See [`Queue::push_async`](crate::Queue::push_async).
+        ///
+        /// # Examples
+        ///
+        /// ```
+        #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "(1);")]
+        /// pollster::block_on(tx.push_async(3)).unwrap();
+        /// assert_eq!(rx.pop(), Ok(3));
+        /// ```
+        pub fn push_async(self: &$($m)? Self, value: T) -> PushFuture<'_, T> {
+            self.queue().push_async(value)
+        }
+
+    };
+}
+
+impl<T, C: Side> Producer<T, Multi, C> {
+    push_ops!([] "", "ringq::bounded");
+}
+
+impl<T, C: Side> Producer<T, Single, C> {
+    push_ops!([mut] "mut ", "ringq::spsc");
+}
+
+impl<T> Producer<T, Multi, Multi> {
+    /// See [`Queue::force_push`]. Only where the consumer side is shared
+    /// (the [`flavor`](crate::flavor) table).
+    ///
+    /// # Errors
+    ///
+    /// [`PushError`] with the value if the queue is closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = ringq::bounded(1);
+    /// tx.push(1).unwrap();
+    /// assert_eq!(tx.force_push(2), Ok(Some(1)));
+    /// ```
+    pub fn force_push(&self, value: T) -> Result<Option<T>, PushError<T>> {
+        self.queue().force_push(value)
+    }
+}
+
+impl<T> Producer<T, Single, Multi> {
+    /// See [`Queue::force_push`]. Only where the consumer side is shared
+    /// (the [`flavor`](crate::flavor) table).
+    ///
+    /// # Errors
+    ///
+    /// [`PushError`] with the value if the queue is closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut tx, _rx) = ringq::spmc(1);
+    /// tx.push(1).unwrap();
+    /// assert_eq!(tx.force_push(2), Ok(Some(1)));
+    /// ```
+    pub fn force_push(&mut self, value: T) -> Result<Option<T>, PushError<T>> {
+        self.queue().force_push(value)
+    }
+}
