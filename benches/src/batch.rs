@@ -174,7 +174,7 @@ pub fn measure_table(trials: usize, messages: u64) -> BatchTable {
         for (i, &batch) in Batch::ALL.iter().enumerate() {
             match run_batch(batch, BATCH_CAPACITY, messages) {
                 Outcome::Ok(d) => samples[i].push(messages as f64 / d.as_secs_f64() / 1e6),
-                Outcome::Corrupted => corrupted[i] = true,
+                Outcome::Corrupted | Outcome::Unsupported => corrupted[i] = true,
             }
         }
     }

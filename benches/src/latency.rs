@@ -23,7 +23,8 @@ pub struct Sparse {
 /// Sends `messages` values through a capacity-64 queue of `C`, sleeping
 /// `gap` between sends.
 pub fn sparse<C: Channel>(messages: usize, gap: Duration) -> Sparse {
-    let (tx, rx) = C::new(64);
+    let (mut txs, mut rxs) = C::ends(64, 1, 1).expect("every implementation has 1 x 1");
+    let (mut tx, mut rx) = (txs.pop().expect("a sender"), rxs.pop().expect("a receiver"));
     let start = &Barrier::new(2);
     let base = Instant::now();
     let cpu_before = process_cpu();
@@ -32,7 +33,7 @@ pub fn sparse<C: Channel>(messages: usize, gap: Duration) -> Sparse {
             start.wait();
             let mut samples = Vec::with_capacity(messages);
             for _ in 0..messages {
-                let sent_ns = C::recv(&rx);
+                let sent_ns = C::recv(&mut rx);
                 let now_ns = base.elapsed().as_nanos() as u64;
                 samples.push(Duration::from_nanos(now_ns.saturating_sub(sent_ns)));
             }
@@ -41,7 +42,7 @@ pub fn sparse<C: Channel>(messages: usize, gap: Duration) -> Sparse {
         start.wait();
         for _ in 0..messages {
             thread::sleep(gap);
-            C::send(&tx, base.elapsed().as_nanos() as u64);
+            C::send(&mut tx, base.elapsed().as_nanos() as u64);
         }
         consumer.join().expect("consumer")
     });

@@ -80,6 +80,9 @@ pub enum Outcome {
     Ok(Duration),
     /// The checksum of what came out differs from what went in.
     Corrupted,
+    /// The implementation has no queue of this shape (a single-owner side
+    /// asked for several threads).
+    Unsupported,
 }
 
 /// Runs `scenario` once over `messages` values (for pingpong: round trips;
@@ -101,18 +104,26 @@ fn expected_sum(n: u64) -> u64 {
     n * n.saturating_sub(1) / 2
 }
 
+/// The one sending and one receiving handle of a new queue.
+fn pair<C: Channel>(cap: usize) -> Option<(C::Tx, C::Rx)> {
+    let (mut txs, mut rxs) = C::ends(cap, 1, 1)?;
+    Some((txs.pop()?, rxs.pop()?))
+}
+
 fn seq<C: Channel>(cap: usize, messages: u64) -> Outcome {
-    let (tx, rx) = C::new(cap);
+    let Some((mut tx, mut rx)) = pair::<C>(cap) else {
+        return Outcome::Unsupported;
+    };
     let start = Instant::now();
     let mut sum = 0u64;
     let mut next = 0u64;
     while next < messages {
         let batch = (cap as u64).min(messages - next);
         for v in next..next + batch {
-            C::send(&tx, v);
+            C::send(&mut tx, v);
         }
         for _ in 0..batch {
-            sum = sum.wrapping_add(C::recv(&rx));
+            sum = sum.wrapping_add(C::recv(&mut rx));
         }
         next += batch;
     }
@@ -143,18 +154,22 @@ fn producers_consumers<C: Channel>(
     messages: u64,
 ) -> Outcome {
     let messages = messages - messages % (producers * consumers) as u64;
-    let (tx, rx) = C::new(cap);
+    let Some((txs, rxs)) = C::ends(cap, producers, consumers) else {
+        return Outcome::Unsupported;
+    };
     let barrier = Barrier::new(producers + consumers);
     let (span, sum) = thread::scope(|s| {
-        let senders: Vec<_> = (0..producers)
-            .map(|p| {
-                let (tx, barrier) = (tx.clone(), &barrier);
+        let senders: Vec<_> = txs
+            .into_iter()
+            .enumerate()
+            .map(|(p, mut tx)| {
+                let barrier = &barrier;
                 s.spawn(move || {
                     barrier.wait();
                     let start = Instant::now();
                     let mut v = p as u64;
                     while v < messages {
-                        C::send(&tx, v);
+                        C::send(&mut tx, v);
                         v += producers as u64;
                     }
                     (Span::new(start), 0u64)
@@ -162,15 +177,16 @@ fn producers_consumers<C: Channel>(
             })
             .collect();
         let per_consumer = messages / consumers as u64;
-        let receivers: Vec<_> = (0..consumers)
-            .map(|_| {
-                let (rx, barrier) = (rx.clone(), &barrier);
+        let receivers: Vec<_> = rxs
+            .into_iter()
+            .map(|mut rx| {
+                let barrier = &barrier;
                 s.spawn(move || {
                     barrier.wait();
                     let start = Instant::now();
                     let mut sum = 0u64;
                     for _ in 0..per_consumer {
-                        sum = sum.wrapping_add(C::recv(&rx));
+                        sum = sum.wrapping_add(C::recv(&mut rx));
                     }
                     (Span::new(start), sum)
                 })
@@ -216,24 +232,27 @@ impl Span {
 }
 
 fn ping_pong<C: Channel>(round_trips: u64) -> Outcome {
-    let (ping_tx, ping_rx) = C::new(1);
-    let (pong_tx, pong_rx) = C::new(1);
+    let (Some((mut ping_tx, mut ping_rx)), Some((mut pong_tx, mut pong_rx))) =
+        (pair::<C>(1), pair::<C>(1))
+    else {
+        return Outcome::Unsupported;
+    };
     let barrier = Barrier::new(2);
     let (elapsed, sum) = thread::scope(|s| {
         let barrier_ref = &barrier;
         s.spawn(move || {
             barrier_ref.wait();
             for _ in 0..round_trips {
-                let v = C::recv(&ping_rx);
-                C::send(&pong_tx, v);
+                let v = C::recv(&mut ping_rx);
+                C::send(&mut pong_tx, v);
             }
         });
         barrier.wait();
         let start = Instant::now();
         let mut sum = 0u64;
         for v in 0..round_trips {
-            C::send(&ping_tx, v);
-            sum = sum.wrapping_add(C::recv(&pong_rx));
+            C::send(&mut ping_tx, v);
+            sum = sum.wrapping_add(C::recv(&mut pong_rx));
         }
         (start.elapsed(), sum)
     });
@@ -241,16 +260,18 @@ fn ping_pong<C: Channel>(round_trips: u64) -> Outcome {
 }
 
 fn uncontended<C: Channel>(pairs: u64) -> Outcome {
-    let (tx, rx) = C::new(64);
+    let Some((mut tx, mut rx)) = pair::<C>(64) else {
+        return Outcome::Unsupported;
+    };
     let start = Instant::now();
     let mut sum = 0u64;
     for v in 0..pairs {
         assert!(
-            C::try_send(&tx, black_box(v)),
+            C::try_send(&mut tx, black_box(v)),
             "{} full when empty",
             C::NAME
         );
-        sum = sum.wrapping_add(C::try_recv(&rx).unwrap_or(u64::MAX));
+        sum = sum.wrapping_add(C::try_recv(&mut rx).unwrap_or(u64::MAX));
     }
     let elapsed = start.elapsed();
     checked(black_box(sum), pairs, elapsed)

@@ -549,3 +549,55 @@ fn cancel_publishes_what_came_before() {
         canceller.join().unwrap();
     });
 }
+
+/// Model 22: a weak producer's upgrade races the last strong producer's
+/// drop. Either the upgrade wins (its handle keeps the queue open, so its
+/// push is accepted and received) or it finds the side gone (`None`); the
+/// consumer then sees `Closed` after what was pushed.
+/// Bound 3: see loom-tests/README.md for executions and time.
+/// Catches: `acquire_if_live` (`handles/weak.rs`) incrementing the count
+/// from zero (a `fetch_add`), which resurrects a producer whose push fails
+/// after the close it raced.
+#[test]
+fn upgrade_races_the_last_producer_drop() {
+    model(3, || {
+        let (tx, rx) = bounded::<u32>(1);
+        let weak = tx.downgrade();
+        let upgrader = thread::spawn(move || match weak.upgrade() {
+            Some(strong) => {
+                strong
+                    .push(7)
+                    .expect("an upgraded producer keeps the queue open");
+                true
+            }
+            None => false,
+        });
+        drop(tx);
+        let first = rx.pop();
+        let upgraded = upgrader.join().unwrap();
+        if upgraded {
+            assert_eq!(first, Ok(7));
+            assert_eq!(rx.pop(), Err(PopError));
+        } else {
+            assert_eq!(first, Err(PopError));
+        }
+    });
+}
+
+/// Model 23: `wait_closed` parked on a producer while the last consumer
+/// drops: the close wakes it (a lost wake-up is a loom deadlock), and it
+/// returns only once the queue is closed.
+/// Bound 3: see loom-tests/README.md for executions and time.
+/// Catches: `OnClose::fire` (`on_close.rs`) not cancelling the close
+/// signal (deadlock).
+#[test]
+fn wait_closed_wakes_on_the_last_consumer_drop() {
+    model(3, || {
+        let (tx, rx) = bounded::<u32>(1);
+        let dropper = thread::spawn(move || drop(rx));
+        tx.wait_closed();
+        assert!(tx.is_closed());
+        assert_eq!(tx.push(1).map_err(|e| e.into_inner()), Err(1));
+        dropper.join().unwrap();
+    });
+}

@@ -11,15 +11,20 @@ use crate::capacity::CapacityError;
 use crate::flavor::{Multi, Side, Single};
 use crate::future::Registration;
 use crate::iter::{IntoIter, Iter};
+use crate::on_close::Closed;
 use crate::policy::WaitPolicy;
 use crate::queue::Queue;
 use crate::ring::Sides;
 use crate::sync::{Arc, AtomicUsize, Ordering};
+use crate::wait::Check;
+
+pub use self::weak::{WeakConsumer, WeakProducer};
 
 mod pop;
 mod push;
 #[cfg(feature = "stream")]
 mod stream;
+mod weak;
 
 /// What both sides share.
 struct Shared<T> {
@@ -27,6 +32,48 @@ struct Shared<T> {
     producers: AtomicUsize,
     consumers: AtomicUsize,
 }
+
+impl<T> Shared<T> {
+    fn producer_count(&self) -> usize {
+        // Relaxed: a snapshot that orders nothing.
+        self.producers.load(Ordering::Relaxed)
+    }
+
+    fn consumer_count(&self) -> usize {
+        // Relaxed: a snapshot that orders nothing.
+        self.consumers.load(Ordering::Relaxed)
+    }
+}
+
+/// A handle of a queue: what [`Producer::same_queue`] and
+/// [`Consumer::same_queue`] compare with (producers, consumers and their
+/// weak handles). Sealed: implemented only by ringq's handles.
+pub trait SameQueue<T>: sealed::Handle<T> {}
+
+mod sealed {
+    /// The queue a handle belongs to.
+    pub trait Handle<T> {
+        #[doc(hidden)]
+        #[allow(private_interfaces)]
+        fn shared(&self) -> &super::Arc<super::Shared<T>>;
+    }
+}
+
+impl<T, P: Side, C: Side> sealed::Handle<T> for Producer<T, P, C> {
+    #[allow(private_interfaces)]
+    fn shared(&self) -> &Arc<Shared<T>> {
+        &self.shared
+    }
+}
+impl<T, P: Side, C: Side> SameQueue<T> for Producer<T, P, C> {}
+
+impl<T, P: Side, C: Side> sealed::Handle<T> for Consumer<T, P, C> {
+    #[allow(private_interfaces)]
+    fn shared(&self) -> &Arc<Shared<T>> {
+        &self.shared
+    }
+}
+impl<T, P: Side, C: Side> SameQueue<T> for Consumer<T, P, C> {}
 
 /// Creates a queue of `capacity` values and returns its two sides.
 ///
@@ -287,7 +334,9 @@ fn discard_queued<T>(queue: &Queue<T>) {
         catch_unwind(AssertUnwindSafe(move || drop(v))).err()
     }
     let mut first = None;
-    while let Ok(v) = queue.try_pop() {
+    // `Recheck`: a drain must also take a value whose push claimed its
+    // slot before the close and is still stamping it.
+    while let Ok(v) = queue.try_pop_as(Check::Recheck) {
         if let Some(payload) = drop_caught(v) {
             match first {
                 None => first = Some(payload),
@@ -426,6 +475,101 @@ impl<T, P: Side, C: Side> Producer<T, P, C> {
     /// ```
     pub fn capacity(&self) -> usize {
         self.queue().capacity()
+    }
+
+    /// See [`Queue::wait_closed`]: blocks until the queue closes, as it
+    /// does when the last [`Consumer`] goes away.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::thread;
+    ///
+    /// let (tx, rx) = ringq::bounded::<u8>(1);
+    /// let reader = thread::spawn(move || drop(rx));
+    /// tx.wait_closed();
+    /// reader.join().unwrap();
+    /// ```
+    pub fn wait_closed(&self) {
+        self.queue().wait_closed();
+    }
+
+    /// See [`Queue::wait_closed_timeout`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let (tx, rx) = ringq::bounded::<u8>(1);
+    /// assert!(!tx.wait_closed_timeout(Duration::from_millis(1)));
+    /// drop(rx);
+    /// assert!(tx.wait_closed_timeout(Duration::from_millis(1)));
+    /// ```
+    pub fn wait_closed_timeout(&self, timeout: std::time::Duration) -> bool {
+        self.queue().wait_closed_timeout(timeout)
+    }
+
+    /// See [`Queue::closed`]: a future that resolves once the queue is
+    /// closed, as it is when the last [`Consumer`] goes away (tokio's
+    /// `Sender::closed`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = ringq::bounded::<u8>(1);
+    /// drop(rx);
+    /// pollster::block_on(tx.closed());
+    /// assert!(tx.is_closed());
+    /// ```
+    pub fn closed(&self) -> Closed<'_> {
+        self.queue().closed()
+    }
+
+    /// How many [`Producer`]s of this queue exist now (a snapshot: others
+    /// may be cloning or dropping meanwhile). Weak handles are not counted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = ringq::bounded::<u8>(1);
+    /// let tx2 = tx.clone();
+    /// assert_eq!(tx.producer_count(), 2);
+    /// drop(tx2);
+    /// assert_eq!(tx.producer_count(), 1);
+    /// ```
+    pub fn producer_count(&self) -> usize {
+        self.shared.producer_count()
+    }
+
+    /// How many [`Consumer`]s of this queue exist now (a snapshot).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = ringq::bounded::<u8>(1);
+    /// assert_eq!(tx.consumer_count(), 1);
+    /// drop(rx);
+    /// assert_eq!(tx.consumer_count(), 0);
+    /// ```
+    pub fn consumer_count(&self) -> usize {
+        self.shared.consumer_count()
+    }
+
+    /// Whether `other` is a handle of the same queue (flume's
+    /// `same_channel`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = ringq::bounded::<u8>(1);
+    /// let (other, _) = ringq::bounded::<u8>(1);
+    /// assert!(tx.same_queue(&tx.clone()));
+    /// assert!(tx.same_queue(&rx));
+    /// assert!(!tx.same_queue(&other));
+    /// ```
+    pub fn same_queue(&self, other: &impl SameQueue<T>) -> bool {
+        Arc::ptr_eq(&self.shared, other.shared())
     }
 }
 
@@ -578,6 +722,46 @@ impl<T, P: Side, C: Side> Consumer<T, P, C> {
     /// ```
     pub fn capacity(&self) -> usize {
         self.queue().capacity()
+    }
+
+    /// See [`Producer::producer_count`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = ringq::bounded::<u8>(1);
+    /// assert_eq!(rx.producer_count(), 1);
+    /// drop(tx);
+    /// assert_eq!(rx.producer_count(), 0);
+    /// ```
+    pub fn producer_count(&self) -> usize {
+        self.shared.producer_count()
+    }
+
+    /// See [`Producer::consumer_count`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (_tx, rx) = ringq::bounded::<u8>(1);
+    /// let rx2 = rx.clone();
+    /// assert_eq!(rx2.consumer_count(), 2);
+    /// ```
+    pub fn consumer_count(&self) -> usize {
+        self.shared.consumer_count()
+    }
+
+    /// See [`Producer::same_queue`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = ringq::bounded::<u8>(1);
+    /// assert!(rx.same_queue(&tx));
+    /// assert!(rx.same_queue(&rx.clone()));
+    /// ```
+    pub fn same_queue(&self, other: &impl SameQueue<T>) -> bool {
+        Arc::ptr_eq(&self.shared, other.shared())
     }
 }
 

@@ -125,8 +125,10 @@ pub use crate::flavor::{Multi, Side, Single};
 pub use crate::future::{PopFuture, PushFuture};
 pub use crate::handles::{
     bounded, mpsc, spmc, spsc, try_bounded, try_mpsc, try_spmc, try_spsc, Consumer, Producer,
+    SameQueue, WeakConsumer, WeakProducer,
 };
 pub use crate::iter::{CancellableIter, IntoIter, Iter, TryIter};
+pub use crate::on_close::Closed;
 pub use crate::policy::WaitPolicy;
 pub use crate::queue::Queue;
 pub use crate::select::{PopSide, PushSide, Select};

@@ -1,8 +1,17 @@
-//! Tokens a queue cancels when it closes ([`Queue::cancel_on_close`]).
+//! What a queue's close fires: the tokens of [`Queue::cancel_on_close`], and
+//! the queue's own close signal behind [`Queue::closed`] and
+//! [`Queue::wait_closed`] ([`Closed`], the future).
 //!
 //! [`Queue::cancel_on_close`]: crate::Queue::cancel_on_close
+//! [`Queue::closed`]: crate::Queue::closed
+//! [`Queue::wait_closed`]: crate::Queue::wait_closed
 
-use crate::cancel::CancelToken;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use crate::cancel::{CancelToken, Cancelled};
 use crate::spin_lock::SpinLock;
 
 /// The tokens to cancel at close; `None` once the queue has closed.
@@ -15,13 +24,24 @@ use crate::spin_lock::SpinLock;
 /// what then cancels it.
 pub(crate) struct OnClose {
     tokens: SpinLock<Option<Vec<CancelToken>>>,
+    /// Cancelled by `fire`: what `wait_closed` and `closed` wait on. One
+    /// token for every waiter, so waiting (even in a loop of short
+    /// timeouts) registers nothing that outlives the wait.
+    signal: CancelToken,
 }
 
 impl OnClose {
     pub(crate) fn new() -> OnClose {
         OnClose {
             tokens: SpinLock::new(Some(Vec::new())),
+            signal: CancelToken::new(),
         }
+    }
+
+    /// The token cancelled when the queue closes (after its close mark is
+    /// set: a waiter that sees it cancelled sees the queue closed).
+    pub(crate) fn signal(&self) -> &CancelToken {
+        &self.signal
     }
 
     /// Cancels `token` when [`fire`](Self::fire) runs, or now if it ran.
@@ -42,11 +62,44 @@ impl OnClose {
     /// closed the queue. Cancelling only sets flags and unparks threads, so
     /// no caller code runs here.
     pub(crate) fn fire(&self) {
+        self.signal.cancel();
         // Take the list under the lock, cancel outside it.
         if let Some(list) = self.tokens.with(Option::take) {
             for token in list {
                 token.cancel();
             }
         }
+    }
+}
+
+/// The future of [`Queue::closed`](crate::Queue::closed) and
+/// [`Producer::closed`](crate::Producer::closed): resolves once the queue
+/// is closed (by a `close` call, or by the last handle of a side going
+/// away). Needs no runtime; dropping it unregisters its task.
+#[must_use = "futures do nothing unless polled"]
+pub struct Closed<'a> {
+    signal: Cancelled<'a>,
+}
+
+impl<'a> Closed<'a> {
+    pub(crate) fn new(on_close: &'a OnClose) -> Closed<'a> {
+        Closed {
+            signal: on_close.signal.cancelled(),
+        }
+    }
+}
+
+impl Future for Closed<'_> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // `Cancelled` is `Unpin` (plain fields), so it can be polled in place.
+        Pin::new(&mut self.signal).poll(cx)
+    }
+}
+
+impl fmt::Debug for Closed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Closed").finish_non_exhaustive()
     }
 }

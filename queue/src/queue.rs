@@ -15,11 +15,11 @@ use crate::error::{
     TryPopError, TryPushError,
 };
 use crate::iter::{CancellableIter, Iter, TryIter};
-use crate::on_close::OnClose;
+use crate::on_close::{Closed, OnClose};
 use crate::policy::WaitPolicy;
 use crate::rendezvous::Zero;
 use crate::ring::{Ring, Sides};
-use crate::wait::{block, Until, Waker};
+use crate::wait::{block, Check, Until, Waker};
 
 mod asynchronous;
 mod batch;
@@ -524,6 +524,65 @@ impl<T> Queue<T> {
         self.on_close.register(token);
     }
 
+    /// Blocks until the queue is closed (by [`close`](Self::close) or the
+    /// last handle of a side going away): what a producer that waits on
+    /// something else calls to learn that its readers are gone (tokio's
+    /// `Sender::closed`, crossbeam's disconnect). Returns at once if it is
+    /// closed already; values still queued do not delay it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::thread;
+    ///
+    /// let (tx, rx) = ringq::bounded::<u32>(4);
+    /// let reader = thread::spawn(move || drop(rx)); // the reader leaves
+    /// tx.wait_closed();
+    /// assert!(tx.is_closed());
+    /// reader.join().unwrap();
+    /// ```
+    pub fn wait_closed(&self) {
+        self.on_close.signal().wait();
+    }
+
+    /// [`wait_closed`](Self::wait_closed) for at most `timeout`: `true` if
+    /// the queue closed, `false` if the time ran out first. A timeout too
+    /// large for `Instant` waits without a limit.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let q = ringq::Queue::<u8>::new(1);
+    /// assert!(!q.wait_closed_timeout(Duration::from_millis(1)));
+    /// q.close();
+    /// assert!(q.wait_closed_timeout(Duration::from_millis(1)));
+    /// ```
+    pub fn wait_closed_timeout(&self, timeout: Duration) -> bool {
+        self.on_close.signal().wait_timeout(timeout)
+    }
+
+    /// A future that resolves once the queue is closed: the async
+    /// [`wait_closed`](Self::wait_closed) (tokio's `Sender::closed`). No
+    /// runtime needed; any number may wait at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::thread;
+    ///
+    /// let q = ringq::Queue::<u8>::new(1);
+    /// thread::scope(|s| {
+    ///     s.spawn(|| q.close());
+    ///     pollster::block_on(q.closed());
+    /// });
+    /// assert!(q.is_closed());
+    /// ```
+    pub fn closed(&self) -> Closed<'_> {
+        Closed::new(&self.on_close)
+    }
+
     /// Pushes `value` if there is room, without blocking.
     ///
     /// # Errors
@@ -543,9 +602,16 @@ impl<T> Queue<T> {
     // `always`: see `try_pop`.
     #[inline(always)]
     pub fn try_push(&self, value: T) -> Result<(), TryPushError<T>> {
+        self.try_push_as(value, Check::Poll)
+    }
+
+    /// [`Queue::try_push`] with the verdict `check` asks for (a blocked
+    /// call's re-check needs the exact one, `ring.rs`'s `Check`).
+    #[inline(always)]
+    pub(crate) fn try_push_as(&self, value: T, check: Check) -> Result<(), TryPushError<T>> {
         match &self.flavor {
             Flavor::Ring(ring) => {
-                ring.try_push(value)?;
+                ring.try_push(value, check)?;
                 self.poppers.notify_claimed(1, ring.owned_push());
                 Ok(())
             }
@@ -709,8 +775,8 @@ impl<T> Queue<T> {
     #[cold]
     fn push_slow(&self, value: T, until: Until<'_>) -> Result<(), PushFail<T>> {
         let waited = match &self.flavor {
-            Flavor::Ring(_) => block(&self.pushers, self.policy, value, until, |v| {
-                push_step(self.try_push(v))
+            Flavor::Ring(_) => block(&self.pushers, self.policy, value, until, |v, check| {
+                push_step(self.try_push_as(v, check))
             }),
             Flavor::Zero(zero) => zero.push(value, until, &self.poppers),
         };
@@ -778,9 +844,16 @@ impl<T> Queue<T> {
     // push/pop rate (`compare --scenario uncontended`, 2026-11-30).
     #[inline(always)]
     pub fn try_pop(&self) -> Result<T, TryPopError> {
+        self.try_pop_as(Check::Poll)
+    }
+
+    /// [`Queue::try_pop`] with the verdict `check` asks for (see
+    /// [`Queue::try_push_as`]).
+    #[inline(always)]
+    pub(crate) fn try_pop_as(&self, check: Check) -> Result<T, TryPopError> {
         match &self.flavor {
             Flavor::Ring(ring) => {
-                let value = ring.try_pop()?;
+                let value = ring.try_pop(check)?;
                 self.pushers.notify_claimed(1, ring.owned_pop());
                 Ok(value)
             }
@@ -915,8 +988,8 @@ impl<T> Queue<T> {
     #[cold]
     fn pop_slow(&self, until: Until<'_>) -> Result<T, PopFail> {
         let waited = match &self.flavor {
-            Flavor::Ring(_) => block(&self.poppers, self.policy, (), until, |()| {
-                pop_step(self.try_pop())
+            Flavor::Ring(_) => block(&self.poppers, self.policy, (), until, |(), check| {
+                pop_step(self.try_pop_as(check))
             })
             .map_err(|(stop, ())| stop),
             Flavor::Zero(zero) => zero.pop(until, &self.pushers),

@@ -72,7 +72,11 @@
 //!   and wakes it, or the waiter sees the notifier's move and does not sleep.
 //!   Every site that relies on this says "see the handshake in `ring.rs`".
 //!   The head/tail load after the fence can itself be Relaxed: the fence gives
-//!   it its place in the order.
+//!   it its place in the order. Only the waiter's re-check needs this
+//!   verdict; a poll (`try_push`/`try_pop`, the spin phase) takes the
+//!   stamp's word for full or empty and never loads the other side's
+//!   position ([`Check`]), and a registered waiter always re-checks with
+//!   [`Check::Recheck`] (`wait.rs`'s `park_phase`, `future/registration.rs`).
 //! * **Close** (`tail.fetch_or(mark, SeqCst)`). Because the mark lives in the
 //!   same word that producers CAS, a claim either precedes the close in
 //!   `tail`'s modification order (it succeeded, and its value will be popped)
@@ -106,6 +110,33 @@ pub(crate) struct Sides {
     pub(crate) single_pop: bool,
 }
 
+/// What a full or empty verdict must be.
+///
+/// A slot whose stamp says "full" to a pusher (or "empty" to a popper) may
+/// be truly full (empty), or the other side may be between its claim of
+/// that slot and its stamp store. Telling the two apart takes a
+/// `fence(SeqCst)` and a load of the other side's position, which a thread
+/// parking on the answer needs (the waiter's half of the handshake below)
+/// and a thread that merely polls does not: for a poll, "full" (or
+/// "empty") is a correct answer either way, since the other side's
+/// operation has not completed. Polling the other side's position costs
+/// it: measured on this project's VMs, a side that stores its position
+/// and fences (an owned side, `owned.rs`) slowed to a fifth when the other
+/// side loaded that position on each failed poll (two threads through a
+/// 64-slot ring, 2026-12-03), as its line went back and forth under the
+/// pending store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Check {
+    /// A poll (`try_push`, `try_pop`, the spin phase of a blocked call):
+    /// the stamp's verdict, and the position only once the ring is
+    /// closed (a drain must not miss a value still being stamped).
+    Poll,
+    /// The re-check of a registered waiter (the handshake in the module
+    /// docs), or a drain that must see every value: the fence and the
+    /// other side's position.
+    Recheck,
+}
+
 impl Sides {
     /// Every side shared: the plain MPMC ring.
     pub(crate) const MPMC: Sides = Sides {
@@ -128,8 +159,11 @@ pub(crate) struct Ring<T> {
     mark_bit: usize,
     /// Which sides are owned by one thread (module docs).
     sides: Sides,
-    /// Closed, on a ring whose push side is owned (elsewhere the mark in
-    /// `tail` says it). Written once; read by every owned push.
+    /// Closed. On a ring whose push side is owned this is the close (the
+    /// mark is not in `tail`); elsewhere it is a hint for polls, set
+    /// before the mark (so whoever has seen the mark sees it too), and the
+    /// mark is the close. Written once; read by every owned push and by
+    /// polls that find the ring empty.
     closed: AtomicBool,
 }
 
@@ -229,8 +263,8 @@ impl<T> Ring<T> {
 
     /// Pushes `value` if there is room and the ring is open.
     #[inline]
-    pub(crate) fn try_push(&self, value: T) -> Result<(), TryPushError<T>> {
-        match self.claim_push(false) {
+    pub(crate) fn try_push(&self, value: T, check: Check) -> Result<(), TryPushError<T>> {
+        match self.claim_push(false, check) {
             Claim::Slot(tail) => {
                 self.publish(tail, value);
                 Ok(())
@@ -250,7 +284,7 @@ impl<T> Ring<T> {
             !self.sides.single_pop,
             "force_push on a ring with an owned consumer"
         );
-        match self.claim_push(true) {
+        match self.claim_push(true, Check::Recheck) {
             Claim::Slot(tail) => {
                 self.publish(tail, value);
                 Ok(None)
@@ -266,9 +300,9 @@ impl<T> Ring<T> {
     /// With `displace`, a full ring is not a failure: the tail is claimed
     /// anyway and `displace()` must finish the job.
     #[inline]
-    fn claim_push(&self, displace: bool) -> Claim {
+    fn claim_push(&self, displace: bool, check: Check) -> Claim {
         if self.sides.single_push {
-            return self.claim_push_owned(displace);
+            return self.claim_push_owned(displace, check);
         }
         let backoff = Backoff::new();
         // Relaxed: a guess, validated by the CAS; the slot's data is ordered by
@@ -302,6 +336,9 @@ impl<T> Ring<T> {
                 }
             } else if stamp.wrapping_add(self.one_lap) == tail + 1 {
                 // The slot still holds the previous lap's value: maybe full.
+                if check == Check::Poll && !displace {
+                    return Claim::Full;
+                }
                 // SeqCst fence: the waiter's half of the handshake in `ring.rs`.
                 fence(Ordering::SeqCst);
                 // Relaxed: ordered by the fence above.
@@ -387,9 +424,9 @@ impl<T> Ring<T> {
 
     /// Pops the oldest value; `Empty`, or `Closed` once closed and drained.
     #[inline]
-    pub(crate) fn try_pop(&self) -> Result<T, TryPopError> {
+    pub(crate) fn try_pop(&self, check: Check) -> Result<T, TryPopError> {
         if self.sides.single_pop {
-            return self.try_pop_owned();
+            return self.try_pop_owned(check);
         }
         let backoff = Backoff::new();
         // Relaxed: a guess, validated by the CAS.
@@ -426,7 +463,7 @@ impl<T> Ring<T> {
                 }
             } else if stamp == head {
                 // The slot is empty for this lap: maybe the ring is empty.
-                if let Some(verdict) = self.empty_verdict(head) {
+                if let Some(verdict) = self.empty_verdict(head, check) {
                     return Err(verdict);
                 }
                 // A producer claimed this slot and has not stamped it yet; the
@@ -447,7 +484,12 @@ impl<T> Ring<T> {
     /// slot a pop found empty for this lap; `None` if a producer has
     /// claimed that slot and not published it yet (the caller waits).
     #[inline]
-    fn empty_verdict(&self, head: usize) -> Option<TryPopError> {
+    fn empty_verdict(&self, head: usize, check: Check) -> Option<TryPopError> {
+        // Relaxed: a poll's hint (`Check`); once it reads `true` the
+        // verdict below decides, with its fence.
+        if check == Check::Poll && !self.closed.load(Ordering::Relaxed) {
+            return Some(TryPopError::Empty);
+        }
         // SeqCst fence: the waiter's half of the handshake in `ring.rs`.
         fence(Ordering::SeqCst);
         // Relaxed: ordered by the fence above.
@@ -472,6 +514,10 @@ impl<T> Ring<T> {
             // (`owned.rs`).
             return !self.closed.swap(true, Ordering::SeqCst);
         }
+        // The polls' hint first (`Check::Poll`), so that whoever sees the
+        // mark sees it too. Relaxed: the SeqCst RMW below publishes it to
+        // anyone who reads the mark.
+        self.closed.store(true, Ordering::Relaxed);
         // SeqCst RMW of the word every push claims through: see "Close" in the
         // module docs.
         let tail = self.tail.fetch_or(self.mark_bit, Ordering::SeqCst);

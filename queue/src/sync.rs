@@ -31,6 +31,15 @@
 //!   SeqCst-load the count"; the single total order of the SeqCst
 //!   operations makes one of the two see the other). The hot path keeps a
 //!   single `mov` on x86.
+//! * [`load_notifier`]: the waiter-count load after a claim. A plain
+//!   `SeqCst` load normally, whatever the claim was. Under loom it is the
+//!   `fetch_add(0)` of [`load_seqcst`] after a shared side's claim CAS,
+//!   but a plain `SeqCst` load after an owned side's claim, whose
+//!   `fence(SeqCst)` (`ring/owned.rs`) is what orders it: loom models a
+//!   fence-against-fence handshake exactly (checked: its store-buffering
+//!   litmus test with both fences passes, with the notifier's fence
+//!   removed it fails), so the owned side's models check that fence, which
+//!   an RMW in the notifier's place would hide (`loom-tests/README.md`).
 //! * [`Backoff`]: under loom every spin or snooze is a `loom::thread::yield_now`
 //!   (a retry loop that waits for another thread to move must yield, or loom
 //!   runs out of branches).
@@ -156,6 +165,13 @@ mod std_impl {
         a.load(Ordering::SeqCst)
     }
 
+    /// The waiter-count load after a claim (module docs): a plain
+    /// `SeqCst` load, after a shared or an owned side's claim alike.
+    #[inline(always)]
+    pub(crate) fn load_notifier(a: &AtomicUsize, _owned: bool) -> usize {
+        a.load(Ordering::SeqCst)
+    }
+
     /// Whether `deadline` has passed. Under loom this is always `true`.
     #[inline]
     pub(crate) fn deadline_passed(deadline: Instant) -> bool {
@@ -224,6 +240,17 @@ mod loom_impl {
     pub(crate) fn load_seqcst(a: &AtomicUsize) -> usize {
         a.fetch_add(0, Ordering::SeqCst)
     }
+
+    /// Under loom: the RMW after a shared side's claim, a plain load after
+    /// an owned side's fenced claim (module docs).
+    #[inline(always)]
+    pub(crate) fn load_notifier(a: &AtomicUsize, owned: bool) -> usize {
+        if owned {
+            a.load(Ordering::SeqCst)
+        } else {
+            load_seqcst(a)
+        }
+    }
 }
 
 /// Shuttle's primitives (`--cfg shuttle`, used by `shuttle-tests/`): its
@@ -241,6 +268,12 @@ mod shuttle_impl {
     /// Every shuttle atomic is sequentially consistent: a plain load.
     #[inline(always)]
     pub(crate) fn load_seqcst(a: &AtomicUsize) -> usize {
+        a.load(Ordering::SeqCst)
+    }
+
+    /// As [`load_seqcst`], after either kind of claim.
+    #[inline(always)]
+    pub(crate) fn load_notifier(a: &AtomicUsize, _owned: bool) -> usize {
         a.load(Ordering::SeqCst)
     }
 }

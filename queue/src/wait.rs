@@ -57,10 +57,11 @@ use std::time::Instant;
 
 use crate::cancel::{earlier, CancelToken};
 use crate::policy::WaitPolicy;
+pub(crate) use crate::ring::Check;
 use crate::spin_lock::SpinLock;
 use crate::sync::{
-    current, deadline_passed, load_seqcst, park, park_timeout, spin_hint, AtomicUsize, Ordering,
-    Thread, BUSY_WAIT, SPIN_PAUSES, SPIN_ROUNDS,
+    current, deadline_passed, load_notifier, load_seqcst, park, park_timeout, spin_hint,
+    AtomicUsize, Ordering, Thread, BUSY_WAIT, SPIN_PAUSES, SPIN_ROUNDS,
 };
 pub(crate) use crate::wait::waiter::{Taken, TaskId, Waiter, Who};
 
@@ -146,33 +147,17 @@ impl Waker {
         }
     }
 
-    /// Wakes up to `n` of the oldest waiters, for a batch that made `n`
-    /// values (or slots) available: one lock round trip for the batch,
-    /// and one SeqCst load when nobody waits, as `notify_one`.
-    #[inline]
-    pub(crate) fn notify_many(&self, n: usize) {
-        // SeqCst (through the shim's loom-aware load): the notifier's
-        // half of the handshake in `ring.rs`.
-        if n != 0 && load_seqcst(&self.count) != 0 {
-            self.notify_slow(n);
-        }
-    }
-
     /// Wakes up to `n` waiters after a claim that made `n` values (or
-    /// slots) available: [`Waker::notify_many`] after a shared side's claim
-    /// CAS, or, after an owned side's claim (`owned`), a plain load of the
-    /// count, ordered by that claim's `fence(SeqCst)` (`ring/owned.rs`). On
-    /// x86 both loads are one `mov`; under loom the second is not replaced
-    /// by an RMW (`sync.rs`), so the models check the owned side's fence as
-    /// it ships.
+    /// slots) available: after a shared side's claim CAS, or after an owned
+    /// side's claim (`owned`), whose `fence(SeqCst)` (`ring/owned.rs`)
+    /// orders the count load. The load is the shim's [`load_notifier`]: a
+    /// `SeqCst` load in a normal build either way (one `mov` on x86); under
+    /// loom the RMW that stands in for a shared side's `SeqCst` load, and
+    /// a plain load after an owned side's fence, so the models check that
+    /// fence as it ships (`sync.rs`).
     #[inline]
     pub(crate) fn notify_claimed(&self, n: usize, owned: bool) {
-        if !owned {
-            return self.notify_many(n);
-        }
-        // Relaxed: ordered after the claim by the owned side's fence
-        // (`ring/owned.rs`, "The fence that replaces the CAS").
-        if n != 0 && self.count.load(Ordering::Relaxed) != 0 {
+        if n != 0 && load_notifier(&self.count, owned) != 0 {
             self.notify_slow(n);
         }
     }
@@ -245,14 +230,15 @@ impl Until<'_> {
 /// says stop (the state, e.g. the value being pushed, comes back).
 ///
 /// `attempt` must be non-blocking and must have already failed once: this is
-/// the slow path.
+/// the slow path. It is told what its verdict must be ([`Check`]): a poll
+/// in the spin phase, the waiter's re-check after registering.
 #[inline(never)]
 pub(crate) fn block<S, R>(
     waker: &Waker,
     policy: WaitPolicy,
     state: S,
     until: Until<'_>,
-    attempt: impl FnMut(S) -> ControlFlow<R, S>,
+    attempt: impl FnMut(S, Check) -> ControlFlow<R, S>,
 ) -> Result<R, (Stop, S)> {
     match policy {
         // Under loom `BUSY_WAIT` is false: every policy parks (`sync.rs`).
@@ -267,7 +253,7 @@ pub(crate) fn block<S, R>(
 fn spin_phase<S, R>(
     state: S,
     until: Until<'_>,
-    mut attempt: impl FnMut(S) -> ControlFlow<R, S>,
+    mut attempt: impl FnMut(S, Check) -> ControlFlow<R, S>,
 ) -> Result<R, (Stop, S)> {
     match spin(None, state, &until, &mut attempt)? {
         ControlFlow::Break(r) => Ok(r),
@@ -280,7 +266,7 @@ fn adaptive<S, R>(
     waker: &Waker,
     state: S,
     until: Until<'_>,
-    mut attempt: impl FnMut(S) -> ControlFlow<R, S>,
+    mut attempt: impl FnMut(S, Check) -> ControlFlow<R, S>,
 ) -> Result<R, (Stop, S)> {
     // Under loom the budget is zero (see `sync.rs`): straight to parking.
     match spin(Some(SPIN_ROUNDS), state, &until, &mut attempt)? {
@@ -297,7 +283,7 @@ fn spin<S, R>(
     rounds: Option<u32>,
     mut state: S,
     until: &Until<'_>,
-    attempt: &mut impl FnMut(S) -> ControlFlow<R, S>,
+    attempt: &mut impl FnMut(S, Check) -> ControlFlow<R, S>,
 ) -> Result<ControlFlow<R, S>, (Stop, S)> {
     let mut left = rounds;
     loop {
@@ -310,7 +296,7 @@ fn spin<S, R>(
         for _ in 0..SPIN_PAUSES {
             spin_hint();
         }
-        state = match attempt(state) {
+        state = match attempt(state, Check::Poll) {
             ControlFlow::Break(r) => return Ok(ControlFlow::Break(r)),
             ControlFlow::Continue(s) => s,
         };
@@ -332,7 +318,7 @@ fn park_phase<S, R>(
     waker: &Waker,
     mut state: S,
     until: Until<'_>,
-    mut attempt: impl FnMut(S) -> ControlFlow<R, S>,
+    mut attempt: impl FnMut(S, Check) -> ControlFlow<R, S>,
 ) -> Result<R, (Stop, S)> {
     let me = current();
     // Registered with the token (and its ancestors) for the whole phase, so
@@ -341,7 +327,7 @@ fn park_phase<S, R>(
     loop {
         waker.register(&me);
         // The re-check that makes parking safe (handshake in `ring.rs`).
-        match attempt(state) {
+        match attempt(state, Check::Recheck) {
             ControlFlow::Break(r) => {
                 if !waker.unregister(Who::Thread(&me)) {
                     // Notified after registering, but this result may predate
@@ -355,7 +341,7 @@ fn park_phase<S, R>(
         if let Some(stop) = until.stop() {
             if !waker.unregister(Who::Thread(&me)) {
                 // Notified since the attempt above: use it before leaving.
-                match attempt(state) {
+                match attempt(state, Check::Recheck) {
                     ControlFlow::Break(r) => return Ok(r),
                     ControlFlow::Continue(s) => state = s,
                 }

@@ -36,7 +36,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use ringq_benches::channels::{
-    AsyncChannel, Crossbeam, Crossfire, Flume, Kanal, RingqPark, RingqQueue, RingqSpin, Std,
+    AsyncChannel, Crossbeam, Crossfire, CrossfireMpsc, CrossfireSpsc, Flume, Kanal, RingqMpsc,
+    RingqPark, RingqQueue, RingqSpin, RingqSpmc, RingqSpsc, Rtrb, Std,
 };
 use ringq_benches::chart::{self, Panel};
 use ringq_benches::cpu::process_cpu;
@@ -56,6 +57,32 @@ const IMPLS: [&str; 7] = [
     Flume::NAME,
     Std::NAME,
     AsyncChannel::NAME,
+];
+
+/// The rows a scenario's cells add for the single-owner flavors: ringq's
+/// flavor of that shape first, then the peers of the same shape (rtrb,
+/// crossfire's flavors). They run interleaved with `IMPLS` in the same
+/// trials and are reported in their own table, against `IMPLS` too.
+fn flavor_impls(scenario: Scenario) -> &'static [&'static str] {
+    match scenario {
+        Scenario::Seq | Scenario::Spsc | Scenario::PingPong | Scenario::Uncontended => {
+            &[RingqSpsc::NAME, Rtrb::NAME, CrossfireSpsc::NAME]
+        }
+        Scenario::Mpsc => &[RingqMpsc::NAME, CrossfireMpsc::NAME],
+        Scenario::Spmc => &[RingqSpmc::NAME],
+        Scenario::Mpmc => &[],
+    }
+}
+
+/// The columns of the flavor table: ringq's flavor ÷ each of these, where
+/// the cell has it ("crossfire's flavor" is crossfire-spsc or -mpsc).
+const FLAVOR_VS: [&str; 6] = [
+    RingqQueue::NAME,
+    Rtrb::NAME,
+    "crossfire's flavor",
+    Crossfire::NAME,
+    Kanal::NAME,
+    Crossbeam::NAME,
 ];
 
 /// The sparse-latency table adds ringq's other wait policies. (Not in the
@@ -196,6 +223,12 @@ fn run_one(name: &str, scenario: Scenario, cap: usize, messages: u64) -> Outcome
         n if n == Flume::NAME => run::<Flume>(scenario, cap, messages),
         n if n == Std::NAME => run::<Std>(scenario, cap, messages),
         n if n == AsyncChannel::NAME => run::<AsyncChannel>(scenario, cap, messages),
+        n if n == RingqSpsc::NAME => run::<RingqSpsc>(scenario, cap, messages),
+        n if n == RingqMpsc::NAME => run::<RingqMpsc>(scenario, cap, messages),
+        n if n == RingqSpmc::NAME => run::<RingqSpmc>(scenario, cap, messages),
+        n if n == Rtrb::NAME => run::<Rtrb>(scenario, cap, messages),
+        n if n == CrossfireSpsc::NAME => run::<CrossfireSpsc>(scenario, cap, messages),
+        n if n == CrossfireMpsc::NAME => run::<CrossfireMpsc>(scenario, cap, messages),
         other => unreachable!("no implementation named {other}"),
     }
 }
@@ -219,6 +252,8 @@ fn sparse_one(name: &str, messages: usize) -> Sparse {
 struct Cell {
     scenario: Scenario,
     cap: usize,
+    /// `IMPLS`, then the cell's [`flavor_impls`].
+    impls: Vec<&'static str>,
     /// Per implementation: every trial's Mmsg/s, or `None` once a run lost or
     /// duplicated values.
     rates: Vec<Option<Vec<f64>>>,
@@ -245,6 +280,36 @@ impl Cell {
             .map(|i| match (m[0], m[i]) {
                 (Some(a), Some(b)) if b > 0.0 => Some(a / b),
                 _ => None,
+            })
+            .collect()
+    }
+
+    /// Median Mmsg/s of the implementation `name`, if the cell ran it.
+    fn median_of(&self, name: &str) -> Option<f64> {
+        let i = self.impls.iter().position(|n| *n == name)?;
+        self.medians()[i]
+    }
+
+    /// ringq's flavor in this cell (the first of its flavor rows).
+    fn flavor(&self) -> Option<&'static str> {
+        self.impls.get(IMPLS.len()).copied()
+    }
+
+    /// The flavor ÷ each of [`FLAVOR_VS`] (where the cell has it).
+    fn flavor_ratios(&self) -> Vec<Option<f64>> {
+        let Some(mine) = self.flavor().and_then(|f| self.median_of(f)) else {
+            return vec![None; FLAVOR_VS.len()];
+        };
+        FLAVOR_VS
+            .iter()
+            .map(|&vs| {
+                let theirs = if vs == "crossfire's flavor" {
+                    self.median_of(CrossfireSpsc::NAME)
+                        .or_else(|| self.median_of(CrossfireMpsc::NAME))
+                } else {
+                    self.median_of(vs)
+                };
+                theirs.filter(|&b| b > 0.0).map(|b| mine / b)
             })
             .collect()
     }
@@ -330,11 +395,17 @@ fn measure(opts: &Options, load: usize, trials: usize, messages: u64) -> Section
             &[1]
         };
         for &cap in caps {
+            let impls: Vec<&'static str> = IMPLS
+                .iter()
+                .chain(flavor_impls(scenario))
+                .copied()
+                .collect();
             cells.push(Cell {
                 scenario,
                 cap,
-                rates: vec![Some(Vec::new()); IMPLS.len()],
-                cpu: vec![(Duration::ZERO, 0); IMPLS.len()],
+                rates: vec![Some(Vec::new()); impls.len()],
+                cpu: vec![(Duration::ZERO, 0); impls.len()],
+                impls,
             });
         }
     }
@@ -346,10 +417,11 @@ fn measure(opts: &Options, load: usize, trials: usize, messages: u64) -> Section
             };
             // Rotate the starting implementation each trial as well, so none
             // always runs first after a cell change.
-            for k in 0..IMPLS.len() {
-                let i = (k + trial) % IMPLS.len();
+            let count = cell.impls.len();
+            for k in 0..count {
+                let i = (k + trial) % count;
                 let cpu_before = process_cpu();
-                let outcome = run_one(IMPLS[i], cell.scenario, cell.cap, n);
+                let outcome = run_one(cell.impls[i], cell.scenario, cell.cap, n);
                 let cpu = process_cpu().saturating_sub(cpu_before);
                 cell.cpu[i].0 += cpu;
                 cell.cpu[i].1 += n;
@@ -357,6 +429,9 @@ fn measure(opts: &Options, load: usize, trials: usize, messages: u64) -> Section
                     (Outcome::Ok(d), Some(rates)) => rates.push(n as f64 / d.as_secs_f64() / 1e6),
                     (Outcome::Corrupted, slot) => *slot = None,
                     (Outcome::Ok(_), None) => {}
+                    (Outcome::Unsupported, _) => {
+                        unreachable!("flavor_impls lists only shapes they have")
+                    }
                 }
             }
         }
@@ -503,7 +578,7 @@ fn print_section(s: &Section) {
     println!("|{}", "---|".repeat(IMPLS.len() * 2));
     for cell in &s.cells {
         let mut line = format!("| {} |", cell.name());
-        for m in cell.medians() {
+        for m in cell.medians().into_iter().take(IMPLS.len()) {
             line.push_str(&format!(" {} |", fmt(m, 2)));
         }
         for r in cell.ratios() {
@@ -527,7 +602,7 @@ fn print_section(s: &Section) {
     println!("|{}", "---|".repeat(IMPLS.len() + 1));
     for cell in &s.cells {
         let mut line = format!("| {} |", cell.name());
-        for ns in cell.cpu_ns() {
+        for ns in cell.cpu_ns().into_iter().take(IMPLS.len()) {
             line.push_str(&format!(" {} |", fmt(ns, 0)));
         }
         println!("{line}");
@@ -537,6 +612,8 @@ fn print_section(s: &Section) {
         line.push_str(&format!(" **{}** |", fmt(g, 2)));
     }
     println!("{line}\n");
+
+    print_flavors(s);
 
     if s.sparse.iter().any(|r| !r.samples.is_empty()) {
         println!(
@@ -595,6 +672,90 @@ fn print_section(s: &Section) {
     println!();
 }
 
+/// The single-owner flavor table: per cell that has flavor rows, their
+/// Mmsg/s and CPU per message, and ringq's flavor ÷ each of `FLAVOR_VS`;
+/// then the geomeans per flavor.
+fn print_flavors(s: &Section) {
+    let cells: Vec<&Cell> = s.cells.iter().filter(|c| c.flavor().is_some()).collect();
+    if cells.is_empty() {
+        return;
+    }
+    println!("### Single-owner flavors, median Mmsg/s (ratios: ringq's flavor/other; rtrb, ArrayQueue-like peers retry with a spin-then-yield loop)\n");
+    let mut header = String::from("| cell | flavor Mmsg/s | CPU ns/msg | peers Mmsg/s |");
+    for vs in FLAVOR_VS {
+        header.push_str(&format!(" ÷{vs} |"));
+    }
+    println!("{header}");
+    println!("|{}", "---|".repeat(4 + FLAVOR_VS.len()));
+    for cell in &cells {
+        let flavor = cell.flavor().expect("filtered");
+        let i = cell
+            .impls
+            .iter()
+            .position(|n| *n == flavor)
+            .expect("its own row");
+        let peers: Vec<String> = cell.impls[i + 1..]
+            .iter()
+            .map(|&p| format!("{p} {}", fmt(cell.median_of(p), 2)))
+            .collect();
+        let mut line = format!(
+            "| {} | {} {} | {} | {} |",
+            cell.name(),
+            flavor,
+            fmt(cell.medians()[i], 2),
+            fmt(cell.cpu_ns()[i], 0),
+            if peers.is_empty() {
+                "—".to_string()
+            } else {
+                peers.join(", ")
+            }
+        );
+        for r in cell.flavor_ratios() {
+            line.push_str(&format!(
+                " {} |",
+                r.map_or("—".to_string(), |v| format!("{v:.2}"))
+            ));
+        }
+        println!("{line}");
+    }
+    println!();
+    println!("Geomeans of ringq's flavor ÷ other, per flavor (and the `spsc` cells alone):\n");
+    let mut header = String::from("| flavor | cells |");
+    for vs in FLAVOR_VS {
+        header.push_str(&format!(" ÷{vs} |"));
+    }
+    println!("{header}");
+    println!("|{}", "---|".repeat(2 + FLAVOR_VS.len()));
+    let mut groups: Vec<(String, Vec<&Cell>)> = Vec::new();
+    for cell in &cells {
+        let f = cell.flavor().expect("filtered").to_string();
+        match groups.iter_mut().find(|(g, _)| *g == f) {
+            Some((_, v)) => v.push(cell),
+            None => groups.push((f, vec![cell])),
+        }
+    }
+    let spsc: Vec<&Cell> = cells
+        .iter()
+        .copied()
+        .filter(|c| c.scenario == Scenario::Spsc)
+        .collect();
+    if !spsc.is_empty() {
+        groups.push(("ringq-spsc, spsc/* only".to_string(), spsc));
+    }
+    for (name, group) in &groups {
+        let mut line = format!("| {name} | {} |", group.len());
+        for j in 0..FLAVOR_VS.len() {
+            let col: Vec<f64> = group.iter().filter_map(|c| c.flavor_ratios()[j]).collect();
+            line.push_str(&format!(
+                " {} |",
+                geomean(&col).map_or("—".to_string(), |v| format!("{v:.2}"))
+            ));
+        }
+        println!("{line}");
+    }
+    println!();
+}
+
 fn print_json(
     sections: &[Section],
     batch: Option<&batch::BatchTable>,
@@ -625,13 +786,15 @@ fn print_json(
                         .collect::<Vec<_>>()
                         .join(",")
                 };
+                let flavor = cell.flavor().unwrap_or("");
                 format!(
-                    "{{\"scenario\":\"{}\",\"capacity\":{},\"median_mmsg_per_s\":{{{}}},\"ratios\":{{{}}},\"cpu_ns_per_msg\":{{{}}}}}",
+                    "{{\"scenario\":\"{}\",\"capacity\":{},\"median_mmsg_per_s\":{{{}}},\"ratios\":{{{}}},\"cpu_ns_per_msg\":{{{}}},\"flavor_ratios\":{{{}}}}}",
                     cell.scenario.name(),
                     cell.cap,
-                    per(cell.medians(), &IMPLS, ""),
+                    per(cell.medians(), &cell.impls, ""),
                     per(cell.ratios(), &IMPLS[1..], "ringq/"),
-                    per(cell.cpu_ns(), &IMPLS, ""),
+                    per(cell.cpu_ns(), &cell.impls, ""),
+                    per(cell.flavor_ratios(), &FLAVOR_VS, &format!("{flavor}/")),
                 )
             })
             .collect();

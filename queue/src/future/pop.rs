@@ -50,10 +50,9 @@ impl<T> Future for PopFuture<'_, T> {
         let (_, poppers) = queue.wakers();
         // A rendezvous pop registers no packet (`future.rs`): it waits in
         // the pop side's list, which a registering pusher wakes.
-        match this
-            .reg
-            .poll(poppers, cx.waker(), (), |()| pop_step(queue.try_pop()))
-        {
+        match this.reg.poll(poppers, cx.waker(), (), |(), check| {
+            pop_step(queue.try_pop_as(check))
+        }) {
             std::ops::ControlFlow::Break(popped) => {
                 this.done = true;
                 Poll::Ready(popped.ok_or(PopError))

@@ -156,10 +156,9 @@ impl<T> Future for PushFuture<'_, T> {
         }
         let value = this.take_value();
         let (pushers, _) = queue.wakers();
-        match this
-            .reg
-            .poll(pushers, cx.waker(), value, |v| push_step(queue.try_push(v)))
-        {
+        match this.reg.poll(pushers, cx.waker(), value, |v, check| {
+            push_step(queue.try_push_as(v, check))
+        }) {
             ControlFlow::Break(pushed) => Poll::Ready(pushed.map_err(PushError)),
             ControlFlow::Continue(v) => {
                 this.value = Some(v);

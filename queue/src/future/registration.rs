@@ -3,7 +3,7 @@
 use std::ops::ControlFlow;
 use std::task;
 
-use crate::wait::{TaskId, Waker, Who};
+use crate::wait::{Check, TaskId, Waker, Who};
 
 /// How many times a pending operation yields (asks to be polled again at
 /// once, without registering) before it registers and waits for a
@@ -71,11 +71,11 @@ impl Registration {
         list: &Waker,
         waker: &task::Waker,
         state: S,
-        mut attempt: impl FnMut(S) -> ControlFlow<R, S>,
+        mut attempt: impl FnMut(S, Check) -> ControlFlow<R, S>,
     ) -> ControlFlow<R, S> {
         // A notification addressed to us is used by the attempt below.
         let woken = self.leave(list);
-        let state = match attempt(state) {
+        let state = match attempt(state, Check::Poll) {
             ControlFlow::Break(r) => return self.finished(r),
             ControlFlow::Continue(state) => state,
         };
@@ -104,7 +104,7 @@ impl Registration {
         }
         self.register(list, waker);
         // The re-check that makes `Pending` safe (handshake in `ring.rs`).
-        match attempt(state) {
+        match attempt(state, Check::Recheck) {
             ControlFlow::Break(r) => {
                 self.abandon(list);
                 self.finished(r)

@@ -39,10 +39,9 @@ impl<T, P: Side, C: Side> Stream for Consumer<T, P, C> {
         let this = self.get_mut();
         let queue = &this.shared.queue;
         let (_, poppers) = queue.wakers();
-        match this
-            .stream
-            .poll(poppers, cx.waker(), (), |()| pop_step(queue.try_pop()))
-        {
+        match this.stream.poll(poppers, cx.waker(), (), |(), check| {
+            pop_step(queue.try_pop_as(check))
+        }) {
             ControlFlow::Break(next) => Poll::Ready(next),
             ControlFlow::Continue(()) => Poll::Pending,
         }

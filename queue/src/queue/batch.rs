@@ -15,7 +15,7 @@ use crate::error::{
     PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError, PushTimeoutError,
     TryPopError, TryPushError,
 };
-use crate::wait::{block, Until};
+use crate::wait::{block, Check, Until};
 
 impl<T> Queue<T> {
     /// Moves up to `max` values that are in the queue now onto the end of
@@ -46,13 +46,24 @@ impl<T> Queue<T> {
     /// assert_eq!(q.try_pop_into(&mut buf, 10), Err(TryPopError::Empty));
     /// ```
     pub fn try_pop_into(&self, buf: &mut Vec<T>, max: usize) -> Result<usize, TryPopError> {
+        self.try_pop_into_as(buf, max, Check::Poll)
+    }
+
+    /// [`Queue::try_pop_into`] with the verdict `check` asks for (see
+    /// [`Queue::try_push_as`]).
+    fn try_pop_into_as(
+        &self,
+        buf: &mut Vec<T>,
+        max: usize,
+        check: Check,
+    ) -> Result<usize, TryPopError> {
         if max == 0 {
             return Ok(0);
         }
         let Some(ring) = self.ring() else {
             return self.zero_try_pop_into(buf, max);
         };
-        let n = ring.try_pop_into(buf, max)?;
+        let n = ring.try_pop_into(buf, max, check)?;
         self.pushers.notify_claimed(n, ring.owned_pop());
         Ok(n)
     }
@@ -219,13 +230,17 @@ impl<T> Queue<T> {
             buf.push(first);
             return Ok(1 + self.zero_try_pop_into(buf, max - 1).unwrap_or(0));
         }
-        let waited = block(&self.poppers, self.policy, buf, until, |buf| {
-            match self.try_pop_into(buf, max) {
+        let waited = block(
+            &self.poppers,
+            self.policy,
+            buf,
+            until,
+            |buf, check| match self.try_pop_into_as(buf, max, check) {
                 Ok(n) => ControlFlow::Break(Some(n)),
                 Err(TryPopError::Closed) => ControlFlow::Break(None),
                 Err(TryPopError::Empty) => ControlFlow::Continue(buf),
-            }
-        });
+            },
+        );
         match waited {
             Ok(Some(n)) => Ok(n),
             Ok(None) => Err(PopFail::Closed),
@@ -268,7 +283,7 @@ impl<T> Queue<T> {
         let mut pushed = 0;
         // Runs end where the ring wraps or a slot is not free yet: go on
         // while the ring has room.
-        while let Ok(n @ 1..) = ring.try_push_from(src) {
+        while let Ok(n @ 1..) = ring.try_push_from(src, Check::Poll) {
             pushed += n;
         }
         self.poppers.notify_claimed(pushed, ring.owned_push());
@@ -444,7 +459,7 @@ impl<T> Queue<T> {
                 self.policy,
                 &mut *src,
                 until,
-                |src| match ring.try_push_from(src) {
+                |src, check| match ring.try_push_from(src, check) {
                     Ok(n) => {
                         self.poppers.notify_claimed(n, ring.owned_push());
                         ControlFlow::Break(Ok(()))

@@ -21,7 +21,7 @@
 //! An owned side (`owned.rs`) claims its run as it claims one slot: one
 //! store of its position past the run and one fence, instead of the CAS.
 
-use super::{Claim, Ring};
+use super::{Check, Claim, Ring};
 use crate::error::{TryPopError, TryPushError};
 use crate::sync::{Backoff, Ordering};
 use std::collections::VecDeque;
@@ -29,7 +29,12 @@ use std::collections::VecDeque;
 impl<T> Ring<T> {
     /// Moves up to `max` (at least 1) values that are ready now onto the
     /// end of `out`, oldest first. `Err` as `try_pop` when none is.
-    pub(crate) fn try_pop_into(&self, out: &mut Vec<T>, max: usize) -> Result<usize, TryPopError> {
+    pub(crate) fn try_pop_into(
+        &self,
+        out: &mut Vec<T>,
+        max: usize,
+        check: Check,
+    ) -> Result<usize, TryPopError> {
         debug_assert!(max > 0);
         let backoff = Backoff::new();
         // Relaxed: a guess, validated by the CAS.
@@ -50,16 +55,16 @@ impl<T> Ring<T> {
             if n == 0 {
                 // Nothing ready at our head: the single path tells empty,
                 // closed, stale head and an unstamped claim apart.
-                return self.try_pop().map(|v| {
+                return self.try_pop(check).map(|v| {
                     out.push(v);
                     1
                 });
             }
             if self.sides.single_pop {
+                self.claim_head_owned(end);
                 // SAFETY: this thread is the only consumer (`Ring::try_new`), and the stamps
                 // of `head..end` said "full" from our own `head`.
                 unsafe { self.take_run(head, n, out) };
-                self.release_head_owned(end);
                 return Ok(n);
             }
             // SeqCst: the notifier's half of the handshake in `ring.rs`.
@@ -109,7 +114,11 @@ impl<T> Ring<T> {
     /// Pushes values from the front of `src`, in order, as long as there is
     /// room now. Returns how many it pushed; `Err` as `try_push` (with no
     /// value: what was not pushed is still in `src`) when it pushed none.
-    pub(crate) fn try_push_from(&self, src: &mut VecDeque<T>) -> Result<usize, TryPushError<()>> {
+    pub(crate) fn try_push_from(
+        &self,
+        src: &mut VecDeque<T>,
+        check: Check,
+    ) -> Result<usize, TryPushError<()>> {
         if src.is_empty() {
             return Ok(0);
         }
@@ -139,7 +148,7 @@ impl<T> Ring<T> {
                 // No room at our tail: the single path tells full, closed,
                 // stale tail and an unfinished pop apart.
                 let value = src.pop_front().expect("src is not empty");
-                return match self.try_push(value) {
+                return match self.try_push(value, check) {
                     Ok(()) => Ok(1),
                     Err(TryPushError::Full(v)) => {
                         src.push_front(v);
