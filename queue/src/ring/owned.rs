@@ -32,8 +32,9 @@
 //! load, after its fence, sees the increment made before the waiter's
 //! fence (C++20 \[atomics.fences\], \[atomics.order\] p4). Either the
 //! notifier wakes the waiter or the waiter does not sleep. On x86 the
-//! fence is an `mfence`; on this project's 2-vCPU VMs a store plus
-//! `mfence` per operation ran 1.5x (one thread) to 1.8x (two threads) the
+//! fence is one locked instruction (LLVM emits `lock or` on the stack for
+//! `fence(SeqCst)`); on this project's 2-vCPU VMs a store plus that fence
+//! per operation ran 1.5x (one thread) to 1.8x (two threads) the
 //! rate of a `lock cmpxchg` per operation in the same loop (a standalone
 //! loop over a 1024-slot ring, 2026-12-03). The store alone, without the
 //! fence, is what a non-blocking ring such as rtrb does; with waiters to
