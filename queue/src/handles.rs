@@ -264,14 +264,14 @@ pub(crate) fn with_sides<T, P: Side, C: Side>(
         single_push: P::SINGLE,
         single_pop: C::SINGLE,
     };
-    // SAFETY: an owned side's operations are reachable only through its one
-    // handle (`Producer<T, Single, _>` or `Consumer<T, _, Single>`: not
-    // `Clone`, not `Sync`, those operations on `&mut self`, and every borrow
-    // they hand out, futures and iterators included, holds that `&mut`; a
-    // `select!` arm or `Select` that reaches them is not `Send`), so they
-    // never run on two threads at once; `force_push` exists only on handles
-    // whose pop side is `Multi`. The queue is reachable only through the
-    // handles.
+    // An owned side's operations are reachable only through its one handle
+    // (`Producer<T, Single, _>` or `Consumer<T, _, Single>`: not `Clone`,
+    // not `Sync`, those operations on `&mut self`, and every borrow they
+    // hand out, futures and iterators included, holds that `&mut`; a
+    // `select!` arm or `Select` that reaches them is not `Send`), and the
+    // queue is reachable only through the handles.
+    // SAFETY: so each owned side runs on one thread at a time, and
+    // `force_push` exists only on handles whose pop side is `Multi`.
     let queue = unsafe { Queue::try_with_sides(capacity, 0, policy, sides) }?;
     Ok(from_queue(queue))
 }
