@@ -48,6 +48,16 @@ impl<T> Shared<T> {
 /// A handle of a queue: what [`Producer::same_queue`] and
 /// [`Consumer::same_queue`] compare with (producers, consumers and their
 /// weak handles). Sealed: implemented only by ringq's handles.
+///
+/// # Examples
+///
+/// ```
+/// fn belongs<T>(tx: &ringq::Producer<T>, any: &impl ringq::SameQueue<T>) -> bool {
+///     tx.same_queue(any)
+/// }
+/// let (tx, rx) = ringq::bounded::<u8>(1);
+/// assert!(belongs(&tx, &rx) && belongs(&tx, &rx.downgrade()));
+/// ```
 pub trait SameQueue<T>: sealed::Handle<T> {}
 
 mod sealed {

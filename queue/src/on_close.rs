@@ -76,6 +76,15 @@ impl OnClose {
 /// [`Producer::closed`](crate::Producer::closed): resolves once the queue
 /// is closed (by a `close` call, or by the last handle of a side going
 /// away). Needs no runtime; dropping it unregisters its task.
+///
+/// # Examples
+///
+/// ```
+/// let (tx, rx) = ringq::bounded::<u8>(1);
+/// let closed: ringq::Closed<'_> = tx.closed();
+/// drop(rx);
+/// pollster::block_on(closed);
+/// ```
 #[must_use = "futures do nothing unless polled"]
 pub struct Closed<'a> {
     signal: Cancelled<'a>,
