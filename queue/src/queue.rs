@@ -602,7 +602,9 @@ impl<T> Queue<T> {
     // `always`: see `try_pop`.
     #[inline(always)]
     pub fn try_push(&self, value: T) -> Result<(), TryPushError<T>> {
-        self.try_push_as(value, Check::Poll)
+        // `Recheck`: "full" only if no pop is between its claim and its
+        // release of the slot (`ring.rs`'s `Check`).
+        self.try_push_as(value, Check::Recheck)
     }
 
     /// [`Queue::try_push`] with the verdict `check` asks for (a blocked
@@ -756,7 +758,8 @@ impl<T> Queue<T> {
         if until.token.is_some_and(CancelToken::is_cancelled) {
             return Err(PushFail::Stopped(value));
         }
-        match self.try_push(value) {
+        // A poll: the blocking loop below ends with the exact verdict.
+        match self.try_push_as(value, Check::Poll) {
             Ok(()) => Ok(()),
             Err(TryPushError::Closed(v)) => Err(PushFail::Closed(v)),
             Err(TryPushError::Full(v)) => self.push_slow(v, until),
@@ -844,7 +847,9 @@ impl<T> Queue<T> {
     // push/pop rate (`compare --scenario uncontended`, 2026-11-30).
     #[inline(always)]
     pub fn try_pop(&self) -> Result<T, TryPopError> {
-        self.try_pop_as(Check::Poll)
+        // `Recheck`: "empty" only if no push is between its claim and its
+        // stamp of the slot (`ring.rs`'s `Check`).
+        self.try_pop_as(Check::Recheck)
     }
 
     /// [`Queue::try_pop`] with the verdict `check` asks for (see
@@ -977,7 +982,8 @@ impl<T> Queue<T> {
         if until.token.is_some_and(CancelToken::is_cancelled) {
             return Err(PopFail::Stopped);
         }
-        match self.try_pop() {
+        // A poll: the blocking loop below ends with the exact verdict.
+        match self.try_pop_as(Check::Poll) {
             Ok(v) => Ok(v),
             Err(TryPopError::Closed) => Err(PopFail::Closed),
             Err(TryPopError::Empty) => self.pop_slow(until),

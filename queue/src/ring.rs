@@ -115,25 +115,31 @@ pub(crate) struct Sides {
 /// A slot whose stamp says "full" to a pusher (or "empty" to a popper) may
 /// be truly full (empty), or the other side may be between its claim of
 /// that slot and its stamp store. Telling the two apart takes a
-/// `fence(SeqCst)` and a load of the other side's position, which a thread
-/// parking on the answer needs (the waiter's half of the handshake below)
-/// and a thread that merely polls does not: for a poll, "full" (or
-/// "empty") is a correct answer either way, since the other side's
-/// operation has not completed. Polling the other side's position costs
-/// it: measured on this project's VMs, a side that stores its position
+/// `fence(SeqCst)` and a load of the other side's position. A thread
+/// parking on the answer needs it (the waiter's half of the handshake
+/// below), and so does every answer a caller sees: with several consumers
+/// a pop can claim a slot and stall while later pops complete, and a push
+/// that then said "full" would say so of a queue holding fewer than
+/// `capacity` values (a semaphore built on the queue, as ringq-pool's is,
+/// would find no room for a permit it gives back). A poll that will look
+/// again does not need it: the spin phase of a blocked call and the first
+/// try of a blocking call or a future, each of which ends, before it
+/// parks, registers or gives up, with a `Recheck`. Polling the other
+/// side's position costs it: measured on this project's VMs, a side that stores its position
 /// and fences (an owned side, `owned.rs`) slowed to a fifth when the other
 /// side loaded that position on each failed poll (two threads through a
 /// 64-slot ring, 2026-12-03), as its line went back and forth under the
 /// pending store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Check {
-    /// A poll (`try_push`, `try_pop`, the spin phase of a blocked call):
-    /// the stamp's verdict, and the position only once the ring is
-    /// closed (a drain must not miss a value still being stamped).
+    /// A poll that will look again (the first try of a blocking call or a
+    /// future, the spin phase): the stamp's verdict, and the position
+    /// only once the ring is closed.
     Poll,
-    /// The re-check of a registered waiter (the handshake in the module
-    /// docs), or a drain that must see every value: the fence and the
-    /// other side's position.
+    /// Every verdict a caller sees (`try_push`, `try_pop`, their batch
+    /// forms, a blocked call that gives up), the re-check of a registered
+    /// waiter (the handshake in the module docs), and a drain that must
+    /// see every value: the fence and the other side's position.
     Recheck,
 }
 

@@ -291,7 +291,13 @@ fn spin<S, R>(
             return Ok(ControlFlow::Continue(state));
         }
         if let Some(stop) = until.stop() {
-            return Err((stop, state));
+            // The spin phase's polls may have said "full" ("empty") while
+            // the other side was between a claim and its stamp: the last
+            // word before giving up is the exact verdict (`Check`).
+            return match attempt(state, Check::Recheck) {
+                ControlFlow::Break(r) => Ok(ControlFlow::Break(r)),
+                ControlFlow::Continue(s) => Err((stop, s)),
+            };
         }
         for _ in 0..SPIN_PAUSES {
             spin_hint();

@@ -264,3 +264,35 @@ fn force_push_racing_pops() {
         assert_eq!(all, (0..2 * n).collect::<Vec<_>>(), "cap {cap}");
     }
 }
+
+/// A semaphore's use of the queue: `capacity` tokens, threads that take
+/// one (a blocking `pop`) and give it back with `try_push`, which must
+/// never say "full": after my pop completed, at most `capacity - 1` tokens
+/// are queued, whatever another pop is doing (one may have claimed the
+/// slot my push needs and not yet released it while later pops complete).
+#[test]
+fn try_push_never_says_full_with_room() {
+    const THREADS: usize = 4;
+    let rounds = scaled(50_000, 60);
+    for cap in [2, 3] {
+        let q = Queue::new(cap);
+        for token in 0..cap {
+            q.push(token).unwrap();
+        }
+        thread::scope(|s| {
+            for _ in 0..THREADS {
+                s.spawn(|| {
+                    for _ in 0..rounds {
+                        let token = q.pop().unwrap();
+                        if let Err(e) = q.try_push(token) {
+                            panic!("try_push said {e} with a token out");
+                        }
+                    }
+                });
+            }
+        });
+        let mut left: Vec<usize> = q.try_iter().collect();
+        left.sort_unstable();
+        assert_eq!(left, (0..cap).collect::<Vec<_>>(), "every token back once");
+    }
+}

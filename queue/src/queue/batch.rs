@@ -46,7 +46,8 @@ impl<T> Queue<T> {
     /// assert_eq!(q.try_pop_into(&mut buf, 10), Err(TryPopError::Empty));
     /// ```
     pub fn try_pop_into(&self, buf: &mut Vec<T>, max: usize) -> Result<usize, TryPopError> {
-        self.try_pop_into_as(buf, max, Check::Poll)
+        // `Recheck`, as `try_pop`.
+        self.try_pop_into_as(buf, max, Check::Recheck)
     }
 
     /// [`Queue::try_pop_into`] with the verdict `check` asks for (see
@@ -219,7 +220,8 @@ impl<T> Queue<T> {
         if until.token.is_some_and(CancelToken::is_cancelled) {
             return Err(PopFail::Stopped);
         }
-        match self.try_pop_into(buf, max) {
+        // A poll: the blocking loop below ends with the exact verdict.
+        match self.try_pop_into_as(buf, max, Check::Poll) {
             Ok(n) => return Ok(n),
             Err(TryPopError::Closed) => return Err(PopFail::Closed),
             Err(TryPopError::Empty) => {}
@@ -268,6 +270,12 @@ impl<T> Queue<T> {
     /// assert_eq!(q.try_push_from(&mut src), 0);
     /// ```
     pub fn try_push_from(&self, src: &mut VecDeque<T>) -> usize {
+        // `Recheck`, as `try_push`.
+        self.try_push_from_as(src, Check::Recheck)
+    }
+
+    /// [`Queue::try_push_from`] with the verdict `check` asks for.
+    fn try_push_from_as(&self, src: &mut VecDeque<T>, check: Check) -> usize {
         let Some(ring) = self.ring() else {
             // A rendezvous: one value per waiting popper.
             let mut pushed = 0;
@@ -283,7 +291,7 @@ impl<T> Queue<T> {
         let mut pushed = 0;
         // Runs end where the ring wraps or a slot is not free yet: go on
         // while the ring has room.
-        while let Ok(n @ 1..) = ring.try_push_from(src, Check::Poll) {
+        while let Ok(n @ 1..) = ring.try_push_from(src, check) {
             pushed += n;
         }
         self.poppers.notify_claimed(pushed, ring.owned_push());
@@ -431,7 +439,8 @@ impl<T> Queue<T> {
             if until.token.is_some_and(CancelToken::is_cancelled) {
                 return Err(PushFail::Stopped(()));
             }
-            if self.try_push_from(src) > 0 {
+            // A poll: the blocking loop below ends with the exact verdict.
+            if self.try_push_from_as(src, Check::Poll) > 0 {
                 continue;
             }
             let Some(ring) = self.ring() else {
