@@ -59,41 +59,17 @@ ensure_cargo_fuzz() {
   cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 }
 
-# fuzz_all SECONDS [PAIRS]: builds the fuzz targets and runs each for
-# SECONDS; with PAIRS=1, two targets at a time (one per core of the 2-vCPU
-# machine: `.ci/deep`'s 10 minutes per target in half the wall time).
+# fuzz_all SECONDS: builds the fuzz targets and runs each for SECONDS.
 fuzz_all() {
-  local seconds=$1 pairs=${2:-0} target targets=(queue_ops handles threads pool_ops) i
+  local seconds=$1 target
   # Not a subshell: `step` must record into this shell's arrays.
   cd fuzz
   step fuzz-build cargo +nightly fuzz build
-  for target in "${targets[@]}"; do mkdir -p "corpus/$target"; done
-  if ((pairs)); then
-    for ((i = 0; i < ${#targets[@]}; i += 2)); do
-      step "fuzz-${targets[i]}+${targets[i + 1]}" fuzz_pair "$seconds" "${targets[i]}" "${targets[i + 1]}"
-    done
-  else
-    for target in "${targets[@]}"; do
-      step "fuzz-$target" fuzz_one "$seconds" "$target"
-    done
-  fi
+  for target in queue_ops handles threads pool_ops; do
+    mkdir -p "corpus/$target"
+    step "fuzz-$target" cargo +nightly fuzz run "$target" "corpus/$target" "seeds/$target" -- \
+      -max_total_time="$seconds" -max_len=512
+  done
   cd ..
-}
-
-fuzz_one() {
-  cargo +nightly fuzz run "$2" "corpus/$2" "seeds/$2" -- -max_total_time="$1" -max_len=512
-}
-
-# Two targets at once; fails if either does (both are waited for).
-fuzz_pair() {
-  local a b rc=0
-  fuzz_one "$1" "$2" > "target/fuzz-$2.log" 2>&1 &
-  a=$!
-  fuzz_one "$1" "$3" > "target/fuzz-$3.log" 2>&1 &
-  b=$!
-  wait "$a" || { rc=1; echo "fuzz $2 FAILED"; tail -40 "target/fuzz-$2.log"; }
-  wait "$b" || { rc=1; echo "fuzz $3 FAILED"; tail -40 "target/fuzz-$3.log"; }
-  tail -3 "target/fuzz-$2.log" "target/fuzz-$3.log"
-  return "$rc"
 }
 
