@@ -10,14 +10,40 @@
 //! `std::sync::mpsc` while a sender lives) needs a gate in front of it: the
 //! workspace's `benches/src/backends/` runs the pool over both that way.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use ringq::{
-    CancelToken, CapacityError, PopCancelError, PushCancelError, PushTimeoutError, Queue,
-    TryPushError,
+    CancelToken, CapacityError, PopCancelError, PushCancelError, PushError, PushFuture,
+    PushTimeoutError, Queue, TryPushError,
 };
 
 use crate::job::Job;
+
+mod polling;
+
+/// A push in progress that waits for room without blocking a thread: what
+/// [`Backend::push_async`] returns. It resolves to `Ok(())` once the job is
+/// in the queue, or `Err(job)` once the queue is closed.
+///
+/// # Examples
+///
+/// ```
+/// use ringq_pool::{Backend, Job, RingqBackend};
+///
+/// let q = RingqBackend::with_capacity(1).unwrap();
+/// pollster::block_on(q.push_async(Job::new(|| ()))).unwrap();
+/// let mut push = q.push_async(Job::new(|| ())); // full: would wait
+/// assert!(push.cancel().is_some()); // withdrawn before it entered
+/// ```
+pub trait AsyncPush: Future<Output = Result<(), Job>> + Send + Unpin {
+    /// Ends an unfinished push: `Some(job)` if the job never entered the
+    /// queue (and now never will), `None` if it did (or the push already
+    /// resolved or was cancelled). Polling after this panics.
+    fn cancel(&mut self) -> Option<Job>;
+}
 
 /// The queue operations a [`Pool`](crate::Pool) uses.
 ///
@@ -77,6 +103,22 @@ pub trait Backend: Send + Sync + 'static {
                 Err(PushTimeoutError::Timeout(j)) => job = j,
             }
         }
+    }
+
+    /// Pushes without blocking a thread: a future that waits for room
+    /// (`Pool::execute_async` stands on it). Dropping it unfinished must
+    /// behave as [`AsyncPush::cancel`]: the job either entered the queue
+    /// or is dropped, never both.
+    ///
+    /// The default retries [`try_push`](Self::try_push) on every poll and
+    /// asks the executor to poll it again at once: correct, but a busy
+    /// poll while the queue stays full. ringq overrides it with its
+    /// waker-driven `push_async`.
+    fn push_async<'a>(&'a self, job: Job) -> Box<dyn AsyncPush + 'a> {
+        Box::new(polling::PollingPush {
+            try_push: move |job| self.try_push(job),
+            job: Some(job),
+        })
     }
 
     /// Pops, blocking while empty and open. `None` once closed and drained.
@@ -159,6 +201,10 @@ impl Backend for RingqBackend {
         self.0.push_cancellable(job, token)
     }
 
+    fn push_async<'a>(&'a self, job: Job) -> Box<dyn AsyncPush + 'a> {
+        Box::new(RingqPush(self.0.push_async(job)))
+    }
+
     #[inline]
     fn pop(&self) -> Option<Job> {
         self.0.pop().ok()
@@ -186,5 +232,24 @@ impl Backend for RingqBackend {
 
     fn capacity(&self) -> usize {
         self.0.capacity()
+    }
+}
+
+/// ringq's [`PushFuture`]: woken by the pop that makes room.
+struct RingqPush<'a>(PushFuture<'a, Job>);
+
+impl Future for RingqPush<'_> {
+    type Output = Result<(), Job>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0)
+            .poll(cx)
+            .map_err(PushError::into_inner)
+    }
+}
+
+impl AsyncPush for RingqPush<'_> {
+    fn cancel(&mut self) -> Option<Job> {
+        self.0.cancel()
     }
 }

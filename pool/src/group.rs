@@ -20,7 +20,8 @@ use crate::panic::Panic;
 use crate::semaphore::{Permit, Semaphore};
 use crate::sync::{lock, wait, Arc, Condvar, Mutex, MutexGuard};
 use crate::unwind::drop_quietly;
-use crate::workers::{accept, Shared, Wait};
+use crate::wait::Wait;
+use crate::workers::{accept, Shared};
 #[cfg(doc)]
 use crate::Pool;
 

@@ -8,7 +8,9 @@
 //! * [`Pool`]: a fixed set of workers over a bounded queue. `execute` and
 //!   `submit` block while the queue is full, `try_execute`/`try_submit`
 //!   never block, `execute_timeout`/`submit_timeout` block for a while, and
-//!   a rejected job comes back to the caller ([`Rejected::into_inner`]).
+//!   a rejected job comes back to the caller ([`Rejected::into_inner`]);
+//!   [`Pool::execute_with`] takes the policy as a [`Wait`], including
+//!   [`Wait::RunHere`] (the caller runs the job when the queue is full).
 //!   [`Pool::shutdown`] (and `Drop`) runs every queued job,
 //!   [`Pool::shutdown_timeout`] gives up at a deadline, and [`Pool::abort`]
 //!   hands them back. A panicking job never kills a worker.
@@ -17,6 +19,11 @@
 //! * A resizable worker set ([`Builder::max_workers`],
 //!   [`Builder::keep_alive`], [`Pool::set_workers`]) and a hand-off pool
 //!   (capacity 0: each job goes straight to an idle worker).
+//! * [`Pool::execute_async`] / [`Pool::submit_async`]: submitting from
+//!   async code, waiting for room without blocking the executor.
+//! * [`Pool::completions`]: a set of jobs whose results come back in the
+//!   order they finish ([`Completions`], tokio's `JoinSet`); dropping it
+//!   cancels what has not started.
 //! * [`JobHandle`]: the result of a `submit`ted job; it can be cancelled
 //!   before it starts.
 //! * [`Group`]: the first error or panic cancels the group's token and the
@@ -51,7 +58,9 @@
 //! | `wait_idle` from one of the pool's own jobs | panic with a message (it would wait for itself) |
 //! | dropping or `shutdown` of the pool inside its own job | closes only; the workers finish the queue and exit on their own |
 //! | blocking `execute` from inside a job while every worker does the same on a full queue | deadlock, as with any bounded pool: use `try_execute` from jobs |
-//! | `JobHandle::join`, `Group::wait`, dropping a `Group`, or [`Pool::scope`] from inside a job of the same pool, while the awaited jobs are queued behind it | deadlock when every worker does it (the awaited jobs never get a worker); not detected: join or wait from outside the pool |
+//! | polling an [`ExecuteAsync`]/[`SubmitAsync`] after it resolved, or after a `cancel` that handed the closure back | a panic saying so |
+//! | [`Wait::RunHere`] on a closed pool | `Rejected::Closed(f)`: a closed pool runs nothing, not even on the caller |
+//! | `JobHandle::join`, [`Completions::next`], `Group::wait`, dropping a `Group`, or [`Pool::scope`] from inside a job of the same pool, while the awaited jobs are queued behind it | deadlock when every worker does it (the awaited jobs never get a worker); not detected: join or wait from outside the pool |
 //! | a job, result or panic payload whose `Drop` panics | caught on the worker (and the panic payloads that drop throws, 4 levels deep; past that one is leaked); the worker lives on and the job is counted |
 //! | `Group::limit(0)`, a pipeline stage with 0 workers, `Semaphore::new` above `ringq::MAX_CAPACITY` | panic with a message naming the call, pointing at the caller |
 //!
@@ -70,6 +79,7 @@
 
 mod broadcast;
 mod builder;
+mod completions;
 mod error;
 mod group;
 mod job;
@@ -80,15 +90,18 @@ mod scope;
 mod semaphore;
 mod shutdown;
 mod snapshot;
+mod submit_async;
 mod sync;
 mod unwind;
+mod wait;
 mod workers;
 
 pub mod backend;
 pub mod pipeline;
 
-pub use crate::backend::{Backend, RingqBackend};
+pub use crate::backend::{AsyncPush, Backend, RingqBackend};
 pub use crate::builder::Builder;
+pub use crate::completions::{Completions, NextError};
 pub use crate::error::{
     panic_message, BuildError, GroupError, JobError, PipelineError, Rejected, ResizeError,
 };
@@ -100,4 +113,6 @@ pub use crate::scope::Scope;
 pub use crate::semaphore::{Permit, Semaphore};
 pub use crate::shutdown::ShutdownTimeout;
 pub use crate::snapshot::{Aborted, Report, Stats};
+pub use crate::submit_async::{ExecuteAsync, SubmitAsync};
+pub use crate::wait::Wait;
 pub use ringq::CancelToken;

@@ -8,14 +8,17 @@ use std::time::{Duration, Instant};
 use ringq::CancelToken;
 
 use crate::builder::Builder;
+use crate::completions::Completions;
 use crate::error::Rejected;
 use crate::error::ResizeError;
 use crate::group::Group;
 use crate::job::{Exec, Job, JobHandle, Submitted};
 use crate::roster;
 use crate::snapshot::Stats;
+use crate::submit_async::{ExecuteAsync, SubmitAsync};
 use crate::sync::Arc;
-use crate::workers::{accept, Shared, Wait};
+use crate::wait::Wait;
+use crate::workers::{accept, Shared};
 
 /// A fixed set of worker threads pulling jobs from a bounded ringq queue.
 ///
@@ -238,7 +241,35 @@ impl Pool {
         self.execute_with(f, Wait::UntilCancelled(token))
     }
 
-    fn execute_with<F: FnOnce() + Send + 'static>(
+    /// Queues `f`, doing what `how` says while the queue is full; the
+    /// other `execute` calls are this with a fixed [`Wait`].
+    ///
+    /// # Errors
+    ///
+    /// [`Rejected::Closed`] with `f` if the pool is closed (every policy),
+    /// [`Rejected::Full`] with `f` if the policy gave up on a full queue
+    /// (`Never`, `AtMost`, `UntilCancelled`; never `WhileFull` or
+    /// `RunHere`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq_pool::{Pool, Wait};
+    /// use std::sync::mpsc;
+    ///
+    /// let pool = Pool::new(1, 1);
+    /// let (go_tx, go) = mpsc::channel::<()>();
+    /// let (started_tx, started) = mpsc::channel();
+    /// pool.execute(move || { started_tx.send(()).unwrap(); go.recv().unwrap(); }).unwrap();
+    /// started.recv().unwrap(); // the worker is busy
+    /// pool.execute(|| ()).unwrap(); // the queue is full
+    /// let here = std::thread::current().id();
+    /// pool.execute_with(move || assert_eq!(std::thread::current().id(), here), Wait::RunHere)
+    ///     .unwrap(); // ran on this thread, before the call returned
+    /// assert_eq!(pool.stats().ran_here, 1);
+    /// go_tx.send(()).unwrap();
+    /// ```
+    pub fn execute_with<F: FnOnce() + Send + 'static>(
         &self,
         f: F,
         how: Wait<'_>,
@@ -351,7 +382,26 @@ impl Pool {
         self.submit_with(f, Wait::UntilCancelled(token))
     }
 
-    fn submit_with<F, R>(&self, f: F, how: Wait<'_>) -> Result<JobHandle<R>, Rejected<F>>
+    /// Queues `f`, doing what `how` says while the queue is full, and
+    /// returns a handle to its result; the other `submit` calls are this
+    /// with a fixed [`Wait`]. With [`Wait::RunHere`] on a full queue the
+    /// job has run (or panicked into the handle) when this returns.
+    ///
+    /// # Errors
+    ///
+    /// As [`execute_with`](Self::execute_with).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq_pool::{Pool, Wait};
+    ///
+    /// let pool = Pool::new(1, 2);
+    /// let handles: Vec<_> = (0..8).map(|i| pool.submit_with(move || i * 2, Wait::RunHere).unwrap()).collect();
+    /// let sum: i32 = handles.into_iter().map(|h| h.join().unwrap()).sum();
+    /// assert_eq!(sum, 56);
+    /// ```
+    pub fn submit_with<F, R>(&self, f: F, how: Wait<'_>) -> Result<JobHandle<R>, Rejected<F>>
     where
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
@@ -361,6 +411,70 @@ impl Pool {
             Ok(()) => Ok(handle),
             Err(r) => Err(r.map(|job| job.into_task::<Submitted<F, R>>().f)),
         }
+    }
+
+    /// Queues `f` from async code: a future that waits for room in the
+    /// queue without blocking the executor's thread (ringq's `push_async`
+    /// underneath), so an async service can feed this blocking pool with
+    /// backpressure. It resolves once the job is accepted; the job runs on
+    /// a worker. Dropping the future unfinished either leaves the job
+    /// accepted or drops it unrun, never both;
+    /// [`ExecuteAsync::cancel`] hands the closure back.
+    ///
+    /// # Errors
+    ///
+    /// The future resolves to [`Rejected::Closed`] with `f` if the pool is
+    /// closed, before or while it waits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(2, 4);
+    /// pollster::block_on(async {
+    ///     for i in 0..16 {
+    ///         // Waits (without blocking the thread) while 4 are queued.
+    ///         pool.execute_async(move || drop(i.to_string())).await.unwrap();
+    ///     }
+    /// });
+    /// pool.wait_idle();
+    /// assert_eq!(pool.stats().completed, 16);
+    /// ```
+    pub fn execute_async<F: FnOnce() + Send + 'static>(&self, f: F) -> ExecuteAsync<'_, F> {
+        ExecuteAsync::new(&self.shared, f)
+    }
+
+    /// [`submit`](Self::submit) from async code: a future that waits for
+    /// room as [`execute_async`](Self::execute_async) does and resolves to
+    /// the job's [`JobHandle`], which is itself a future of the result.
+    ///
+    /// # Errors
+    ///
+    /// The future resolves to [`Rejected::Closed`] with `f` if the pool is
+    /// closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(2, 8);
+    /// let sum = pollster::block_on(async {
+    ///     let mut handles = Vec::new();
+    ///     for i in 1..=4u32 {
+    ///         handles.push(pool.submit_async(move || i * i).await.unwrap());
+    ///     }
+    ///     let mut sum = 0;
+    ///     for h in handles {
+    ///         sum += h.await.unwrap();
+    ///     }
+    ///     sum
+    /// });
+    /// assert_eq!(sum, 30);
+    /// ```
+    pub fn submit_async<F, R>(&self, f: F) -> SubmitAsync<'_, F, R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        SubmitAsync::new(&self.shared, f)
     }
 
     /// Stops accepting jobs; queued jobs still run. Wakes submitters blocked
@@ -510,6 +624,27 @@ impl Pool {
     #[must_use = "a group that is dropped at once waits for nothing and runs nothing"]
     pub fn group<E: Send + 'static>(&self) -> Group<'_, E> {
         Group::new(&self.shared)
+    }
+
+    /// A set of jobs whose results come back in the order the jobs finish
+    /// (tokio's `JoinSet`, Java's `ExecutorCompletionService`); see
+    /// [`Completions`]. Dropping the set cancels its jobs that have not
+    /// started.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = ringq_pool::Pool::new(2, 8);
+    /// let mut set = pool.completions();
+    /// for i in 0..4u32 {
+    ///     set.spawn(move || i * 10).unwrap();
+    /// }
+    /// let total: u32 = set.map(|r| r.unwrap()).sum();
+    /// assert_eq!(total, 60);
+    /// ```
+    #[must_use = "a set that is dropped at once cancels what it was given"]
+    pub fn completions<R: Send + 'static>(&self) -> Completions<'_, R> {
+        Completions::new(&self.shared)
     }
 
     /// A fail-fast group whose jobs return values (`Ok(T)`), collected by

@@ -26,7 +26,8 @@ use crate::job::{Ended, Job, PanicSink, Task};
 use crate::pool::Pool;
 use crate::sync::{lock, wait, Arc, Condvar, Mutex};
 use crate::unwind::drop_quietly;
-use crate::workers::{accept, Shared, Wait};
+use crate::wait::Wait;
+use crate::workers::{accept, Shared};
 
 /// Spawns jobs that may borrow from the enclosing stack; see
 /// [`Pool::scope`].

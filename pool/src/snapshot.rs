@@ -32,6 +32,10 @@ pub struct Stats {
     /// Jobs that never ran: cancelled through their handle or group, or
     /// taken back by `abort`.
     pub cancelled: usize,
+    /// Of `completed`, `panicked` and `cancelled`, the jobs that a
+    /// submitter ran on its own thread because the queue was full
+    /// ([`Wait::RunHere`](crate::Wait::RunHere)).
+    pub ran_here: usize,
 }
 
 /// How the jobs of a finished pool ended ([`Pool::shutdown`],

@@ -29,7 +29,7 @@
 
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crossbeam_utils::CachePadded;
 use ringq::{CancelToken, PopCancelError, PushCancelError, PushTimeoutError, TryPushError};
@@ -44,6 +44,7 @@ use crate::sync::{
     Ordering,
 };
 use crate::unwind::drop_quietly;
+use crate::wait::Wait;
 
 pub(crate) type PanicHook = Box<dyn Fn(&(dyn Any + Send)) + Send + Sync>;
 /// A worker lifecycle hook, called with the worker's index. (std's `Arc`
@@ -63,6 +64,10 @@ pub(crate) struct Shared {
     /// Jobs `abort` took back (its own count; workers count their own).
     aborted: CachePadded<AtomicUsize>,
     counters: Box<[CachePadded<WorkerCounters>]>,
+    /// The counters of jobs that submitters ran themselves
+    /// ([`Wait::RunHere`]): shared by every submitting thread, so written
+    /// with RMWs (see [`Shared::run_here`]).
+    here: CachePadded<WorkerCounters>,
     /// Threads in `wait_idle`; see [`Shared::notify_idle`].
     idle_waiters: AtomicUsize,
     idle_lock: Mutex<()>,
@@ -111,6 +116,8 @@ pub(crate) struct Counters {
     aborted: usize,
     started: usize,
     accepted: usize,
+    /// Of `finished`, the jobs submitters ran themselves.
+    ran_here: usize,
 }
 
 impl Counters {
@@ -127,22 +134,9 @@ impl Counters {
             completed,
             panicked,
             cancelled: cancelled + self.aborted,
+            ran_here: self.ran_here,
         }
     }
-}
-
-/// How a submit waits for room.
-#[derive(Clone, Copy)]
-pub(crate) enum Wait<'a> {
-    /// Block while the queue is full (`push(job, Wait::WhileFull)`).
-    WhileFull,
-    /// Never block: a full queue rejects the job at once.
-    Never,
-    /// Block while full, for at most this long.
-    AtMost(Duration),
-    /// Block until the token is cancelled; a cancelled push is rejected as
-    /// [`Rejected::Full`] (it gave up waiting for room, like a timeout).
-    UntilCancelled(&'a CancelToken),
 }
 
 /// Takes a job's "accepted" count back when its push does not succeed,
@@ -176,6 +170,7 @@ impl Shared {
             counters: (0..roster.max())
                 .map(|_| CachePadded::new(WorkerCounters::default()))
                 .collect(),
+            here: CachePadded::new(WorkerCounters::default()),
             idle_waiters: AtomicUsize::new(0),
             idle_lock: Mutex::new(()),
             idle: Condvar::new(),
@@ -212,16 +207,43 @@ impl Shared {
         self.capacity == 0 || !self.queue.is_empty()
     }
 
+    /// The queue (for the async submissions, `submit_async.rs`, which
+    /// count a job with [`count_accepted`](Self::count_accepted) as `push`
+    /// does).
+    pub(crate) fn queue(&self) -> &dyn Backend {
+        &*self.queue
+    }
+
+    /// Counts a job as accepted before its push, as `push` does (see
+    /// "Accounting"); [`uncount_accepted`](Self::uncount_accepted) takes
+    /// it back if the push does not succeed.
+    pub(crate) fn count_accepted(&self) {
+        // SeqCst: as in `push`.
+        self.accepted.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Takes back a [`count_accepted`](Self::count_accepted) whose push
+    /// failed or was withdrawn.
+    pub(crate) fn uncount_accepted(&self) {
+        drop(Unaccept(self));
+    }
+
+    /// Whether this is a hand-off pool (capacity 0).
+    pub(crate) fn is_hand_off(&self) -> bool {
+        self.capacity == 0
+    }
+
     /// Accepts `job` and pushes it, waiting as `how` says: the one way into
-    /// the queue, for `Pool` and `Group` alike (see "Accounting").
+    /// the queue, for `Pool` and `Group` alike (see "Accounting"); the
+    /// async submissions (`submit_async.rs`) count the same way.
     pub(crate) fn push(&self, job: Job, how: Wait<'_>) -> Result<(), Rejected<Job>> {
         // SeqCst: see the module docs (a job is accepted before a worker can
         // see it; `stats` reads `accepted` last).
-        self.accepted.fetch_add(1, Ordering::SeqCst);
+        self.count_accepted();
         let unaccept = Unaccept(self);
         let result = match how {
             Wait::WhileFull => self.queue.push(job).map_err(Rejected::Closed),
-            Wait::Never => self.queue.try_push(job).map_err(|e| match e {
+            Wait::Never | Wait::RunHere => self.queue.try_push(job).map_err(|e| match e {
                 TryPushError::Full(j) => Rejected::Full(j),
                 TryPushError::Closed(j) => Rejected::Closed(j),
             }),
@@ -349,12 +371,39 @@ impl Shared {
         drop_quietly(payload);
     }
 
+    /// Runs an accepted job on the calling (submitting) thread
+    /// ([`Wait::RunHere`]), counted in `here` as a worker counts its own:
+    /// `started` before it runs, the final counter after. Several
+    /// submitters share `here`, so both are RMWs (`bump`'s plain store is
+    /// for one writer); the orderings are `work`'s, for the same reasons
+    /// (`stats` reads finished, then started, then accepted; the final
+    /// counter is the write half of the `wait_idle` handshake).
+    fn run_here(&self, job: Job) {
+        let here = &self.here;
+        let sink = |payload: Box<dyn Any + Send>| self.panicked(payload);
+        here.started.fetch_add(1, Ordering::SeqCst);
+        let ended = match catch_unwind(AssertUnwindSafe(|| job.run(&sink))) {
+            Ok(ended) => ended,
+            Err(payload) => {
+                drop_quietly(payload);
+                Ended::Panicked
+            }
+        };
+        let counter = match ended {
+            Ended::Completed => &here.completed,
+            Ended::Panicked => &here.panicked,
+            Ended::Cancelled => &here.cancelled,
+        };
+        counter.fetch_add(1, Ordering::SeqCst);
+        self.notify_idle();
+    }
+
     /// Completed, panicked and cancelled over all workers, and the jobs
     /// `abort` took back (not included in the three).
     fn finished(&self) -> ((usize, usize, usize), usize) {
         let aborted = load_seqcst(&self.aborted);
         let mut done = (0, 0, 0);
-        for c in self.counters.iter() {
+        for c in self.counters.iter().chain([&self.here]) {
             let (completed, panicked, cancelled) = c.finished();
             done.0 += completed;
             done.1 += panicked;
@@ -367,12 +416,19 @@ impl Shared {
     /// finished, then started, then accepted.
     pub(crate) fn read_counters(&self) -> Counters {
         let (finished, aborted) = self.finished();
-        let started = self.counters.iter().map(|c| load_seqcst(&c.started)).sum();
+        let (c, p, x) = self.here.finished();
+        let started = self
+            .counters
+            .iter()
+            .chain([&self.here])
+            .map(|c| load_seqcst(&c.started))
+            .sum();
         Counters {
             finished,
             aborted,
             started,
             accepted: load_seqcst(&self.accepted),
+            ran_here: c + p + x,
         }
     }
 
@@ -517,13 +573,23 @@ impl Drop for Shared {
 /// Accepts `job` into the pool behind `shared` (see [`Shared::push`]),
 /// growing the worker set if it may and every worker is busy (`roster.rs`).
 pub(crate) fn accept(shared: &Arc<Shared>, job: Job, how: Wait<'_>) -> Result<(), Rejected<Job>> {
-    if shared.capacity == 0 {
+    let pushed = if shared.capacity == 0 {
         // Hand-off: the push waits for an idle worker; start one first if
         // there is none and the set may grow.
         grow_if_busy(shared);
-        return shared.push(job, how);
+        shared.push(job, how)
+    } else {
+        shared.push(job, how).inspect(|()| grow_if_busy(shared))
+    };
+    match (pushed, how) {
+        // Full (never closed): the caller runs it. `push` took the
+        // "accepted" count back, so take it again: from here the job is
+        // accepted, then started and finished by `run_here`.
+        (Err(Rejected::Full(job)), Wait::RunHere) => {
+            shared.count_accepted();
+            shared.run_here(job);
+            Ok(())
+        }
+        (pushed, _) => pushed,
     }
-    shared.push(job, how)?;
-    grow_if_busy(shared);
-    Ok(())
 }
