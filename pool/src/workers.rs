@@ -36,7 +36,7 @@ use ringq::{CancelToken, PopCancelError, PushCancelError, PushTimeoutError, TryP
 
 use crate::backend::Backend;
 use crate::error::Rejected;
-use crate::job::{Ended, Job};
+use crate::job::{Ended, Job, PanicSink};
 use crate::roster::{grow_if_busy, Epoch, Roster};
 use crate::snapshot::{Report, Stats};
 use crate::sync::{
@@ -286,30 +286,39 @@ impl Shared {
             // reader that sees this job finished sees it started too (the
             // final counter's SeqCst store comes later in this thread).
             bump(&counters.started, Ordering::Release);
-            // `run` catches the job's panic and drops the caller's values
-            // quietly, so this catch is a last line of defence (a task that
-            // unwound anyway): the worker must survive and count the job.
-            let ended = match catch_unwind(AssertUnwindSafe(|| job.run(&sink))) {
-                Ok(ended) => ended,
-                Err(payload) => {
-                    drop_quietly(payload);
-                    Ended::Panicked
-                }
-            };
-            let counter = match ended {
-                Ended::Completed => &counters.completed,
-                Ended::Panicked => &counters.panicked,
-                Ended::Cancelled => &counters.cancelled,
-            };
-            // SeqCst: the write half of the `wait_idle` handshake (see
-            // `notify_idle`), and after `started` for `stats`. A locked RMW
-            // although only this worker writes it: a SeqCst store compiles
-            // to `xchg`, which costs the same on x86, and loom (0.7) models
-            // SeqCst plain stores too weakly for the handshake and reports
-            // a false lost wake-up, while the RMW it checks exactly.
-            counter.fetch_add(1, Ordering::SeqCst);
-            self.notify_idle();
+            self.run_counted(job, counters, &sink);
         }
+    }
+
+    /// Runs a started job and counts how it ended in `counters`, then
+    /// wakes `wait_idle` callers: the second half of a job's life, on a
+    /// worker (`work`) or on a submitter (`run_here`).
+    #[inline]
+    fn run_counted(&self, job: Job, counters: &WorkerCounters, sink: PanicSink<'_>) {
+        // `run` catches the job's panic and drops the caller's values
+        // quietly, so this catch is a last line of defence (a task that
+        // unwound anyway): the thread must survive and count the job.
+        let ended = match catch_unwind(AssertUnwindSafe(|| job.run(sink))) {
+            Ok(ended) => ended,
+            Err(payload) => {
+                drop_quietly(payload);
+                Ended::Panicked
+            }
+        };
+        let counter = match ended {
+            Ended::Completed => &counters.completed,
+            Ended::Panicked => &counters.panicked,
+            Ended::Cancelled => &counters.cancelled,
+        };
+        // SeqCst: the write half of the `wait_idle` handshake (see
+        // `notify_idle`), and after `started` for `stats`. A locked RMW
+        // although only a worker writes its own: a SeqCst store compiles
+        // to `xchg`, which costs the same on x86, and loom (0.7) models
+        // SeqCst plain stores too weakly for the handshake and reports a
+        // false lost wake-up, while the RMW it checks exactly. (The
+        // submitters' shared `here` needs the RMW anyway.)
+        counter.fetch_add(1, Ordering::SeqCst);
+        self.notify_idle();
     }
 
     /// The next job for the worker in slot `me`, or `None` when it leaves:
@@ -379,44 +388,32 @@ impl Shared {
     /// (`stats` reads finished, then started, then accepted; the final
     /// counter is the write half of the `wait_idle` handshake).
     fn run_here(&self, job: Job) {
-        let here = &self.here;
         let sink = |payload: Box<dyn Any + Send>| self.panicked(payload);
-        here.started.fetch_add(1, Ordering::SeqCst);
-        let ended = match catch_unwind(AssertUnwindSafe(|| job.run(&sink))) {
-            Ok(ended) => ended,
-            Err(payload) => {
-                drop_quietly(payload);
-                Ended::Panicked
-            }
-        };
-        let counter = match ended {
-            Ended::Completed => &here.completed,
-            Ended::Panicked => &here.panicked,
-            Ended::Cancelled => &here.cancelled,
-        };
-        counter.fetch_add(1, Ordering::SeqCst);
-        self.notify_idle();
+        self.here.started.fetch_add(1, Ordering::SeqCst);
+        self.run_counted(job, &self.here, &sink);
     }
 
-    /// Completed, panicked and cancelled over all workers, and the jobs
-    /// `abort` took back (not included in the three).
-    fn finished(&self) -> ((usize, usize, usize), usize) {
+    /// Completed, panicked and cancelled over all workers and the
+    /// submitters that ran jobs themselves, the jobs `abort` took back (not
+    /// included in the three), and how many of the three the submitters
+    /// ran.
+    fn finished(&self) -> ((usize, usize, usize), usize, usize) {
         let aborted = load_seqcst(&self.aborted);
-        let mut done = (0, 0, 0);
-        for c in self.counters.iter().chain([&self.here]) {
+        let here = self.here.finished();
+        let mut done = here;
+        for c in self.counters.iter() {
             let (completed, panicked, cancelled) = c.finished();
             done.0 += completed;
             done.1 += panicked;
             done.2 += cancelled;
         }
-        (done, aborted)
+        (done, aborted, here.0 + here.1 + here.2)
     }
 
     /// One read of every counter, in the order the module docs require:
     /// finished, then started, then accepted.
     pub(crate) fn read_counters(&self) -> Counters {
-        let (finished, aborted) = self.finished();
-        let (c, p, x) = self.here.finished();
+        let (finished, aborted, ran_here) = self.finished();
         let started = self
             .counters
             .iter()
@@ -428,13 +425,13 @@ impl Shared {
             aborted,
             started,
             accepted: load_seqcst(&self.accepted),
-            ran_here: c + p + x,
+            ran_here,
         }
     }
 
     /// Accepted jobs that have not finished (queued or running).
     pub(crate) fn outstanding(&self) -> usize {
-        let ((c, p, x), aborted) = self.finished();
+        let ((c, p, x), aborted, _) = self.finished();
         load_seqcst(&self.accepted).saturating_sub(c + p + x + aborted)
     }
 
@@ -549,7 +546,7 @@ impl Shared {
     }
 
     pub(crate) fn report(&self) -> Report {
-        let ((completed, panicked, cancelled), aborted) = self.finished();
+        let ((completed, panicked, cancelled), aborted, _) = self.finished();
         Report {
             completed,
             panicked,
