@@ -291,3 +291,82 @@ fn set_workers_shrink_races_a_job() {
         assert_eq!(ran.load(Ordering::SeqCst), 1);
     });
 }
+
+/// Counts its drops (a loom atomic): a job result that must be dropped
+/// exactly once, by whoever holds it last.
+struct DropCount(Arc<AtomicUsize>);
+
+impl Drop for DropCount {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Pool model 12: `join` racing the job's completion (the handle's
+/// one-shot, `pool/src/job/oneshot.rs`): the joiner registers its thread
+/// and parks while the worker stores the result and looks for a waiter;
+/// the joiner gets the result (a heap value, so loom checks the cell's
+/// hand-over) and is never left parked. Bound 3.
+#[test]
+fn join_races_completion() {
+    model(3, || {
+        let pool = Pool::new(1, 1);
+        let h = pool.submit(|| String::from("seven")).unwrap();
+        assert_eq!(h.join().unwrap(), "seven");
+        let r = pool.shutdown();
+        assert_eq!((r.completed, r.panicked, r.cancelled), (1, 0, 0));
+    });
+}
+
+/// Pool model 13: a handle dropped on another thread while its job
+/// completes: the result is dropped exactly once, whichever side lets go
+/// last, and the job counts once. Bound 3.
+#[test]
+fn dropped_handle_races_completion() {
+    model(3, || {
+        let pool = Pool::new(1, 1);
+        let drops = Arc::new(AtomicUsize::new(0));
+        let result = DropCount(drops.clone());
+        let h = pool.submit(move || result).unwrap();
+        loom::thread::spawn(move || drop(h)).join().unwrap();
+        let r = pool.shutdown();
+        assert_eq!((r.completed, r.cancelled), (1, 0));
+        assert_eq!(
+            drops.load(Ordering::SeqCst),
+            1,
+            "the result leaked or dropped twice"
+        );
+    });
+}
+
+/// A waker that only counts (a std atomic: outside the model).
+struct Count(std::sync::atomic::AtomicUsize);
+
+impl std::task::Wake for Count {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Pool model 14: a handle's waker replaced between polls. The first poll
+/// registers a counting waker; the second (loom's `block_on`, with its own
+/// waker) must be the one the job's end wakes: a one-shot that kept the
+/// first waker would leave `block_on` parked forever (a loom deadlock).
+/// Bound 3.
+#[test]
+fn a_replaced_waker_is_the_one_woken() {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+    model(3, || {
+        let pool = Pool::new(1, 1);
+        let mut h = pool.submit(|| 5u8).unwrap();
+        let first = Waker::from(std::sync::Arc::new(Count(Default::default())));
+        let got = match std::pin::Pin::new(&mut h).poll(&mut Context::from_waker(&first)) {
+            Poll::Ready(r) => r,
+            Poll::Pending => loom::future::block_on(&mut h),
+        };
+        assert_eq!(got.ok(), Some(5));
+        let r = pool.shutdown();
+        assert_eq!(r.completed, 1);
+    });
+}

@@ -7,14 +7,15 @@
 use std::any::Any;
 use std::fmt;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
-use std::task;
 use std::time::{Duration, Instant};
 
 mod future;
+mod oneshot;
 
+use self::oneshot::{Oneshot, Outcome, Phase, Waiter};
 use crate::error::JobError;
 use crate::panic::Panic;
-use crate::sync::{lock, wait_until, Arc, Condvar, Mutex};
+use crate::sync::{park_until, thread, Arc};
 use crate::unwind::drop_quietly;
 
 /// How a job ended, as the pool counts it.
@@ -128,55 +129,6 @@ impl<F: FnOnce() + Send + 'static> Task for Exec<F> {
     }
 }
 
-/// Where a submitted job is, as its handle sees it.
-enum Progress<R> {
-    Queued,
-    Running,
-    Cancelled,
-    Done(std::thread::Result<R>),
-    /// `join` took the result.
-    Taken,
-}
-
-struct HandleState<R> {
-    progress: Mutex<Progress<R>>,
-    /// Wakes a thread in `join`.
-    changed: Condvar,
-    /// Wakes a task awaiting the handle (`job/future.rs`): stored while
-    /// `progress` is locked and still pending, taken after every change.
-    waker: Mutex<Option<task::Waker>>,
-}
-
-impl<R> HandleState<R> {
-    fn set(&self, progress: Progress<R>) {
-        *lock(&self.progress) = progress;
-        self.changed.notify_all();
-        self.wake_task();
-    }
-
-    /// Wakes the task awaiting the handle, if any. Called after a change of
-    /// `progress`, with its lock released (the waker may run the
-    /// executor's code).
-    fn wake_task(&self) {
-        if let Some(waker) = lock(&self.waker).take() {
-            waker.wake();
-        }
-    }
-
-    /// `Queued` → `Cancelled`; false if the job had already started or ended.
-    fn cancel(&self) -> bool {
-        let mut progress = lock(&self.progress);
-        if !matches!(*progress, Progress::Queued) {
-            return false;
-        }
-        *progress = Progress::Cancelled;
-        drop(progress);
-        self.changed.notify_all();
-        self.wake_task();
-        true
-    }
-}
-
 /// A `submit` job: the closure and the state its handle waits on.
 pub(crate) struct Submitted<F, R> {
     pub(crate) f: F,
@@ -186,7 +138,7 @@ pub(crate) struct Submitted<F, R> {
 /// Resolves the handle as `Cancelled` when the job is dropped without having
 /// run (dropped from an aborted pool's pending list, for example), so a
 /// `join` never waits for a job that no longer exists.
-struct CancelOnDrop<R>(Arc<HandleState<R>>);
+struct CancelOnDrop<R>(Arc<Oneshot<R>>);
 
 impl<R> Drop for CancelOnDrop<R> {
     fn drop(&mut self) {
@@ -200,11 +152,7 @@ where
     R: Send + 'static,
 {
     pub(crate) fn new(f: F) -> (Submitted<F, R>, JobHandle<R>) {
-        let state = Arc::new(HandleState {
-            progress: Mutex::new(Progress::Queued),
-            changed: Condvar::new(),
-            waker: Mutex::new(None),
-        });
+        let state = Arc::new(Oneshot::new());
         let handle = JobHandle {
             state: state.clone(),
         };
@@ -225,17 +173,12 @@ where
 {
     fn run(self: Box<Self>, _sink: PanicSink<'_>) -> Ended {
         let Submitted { f, state } = *self;
-        {
-            let mut progress = lock(&state.0.progress);
-            if !matches!(*progress, Progress::Queued) {
-                drop(progress);
-                // Cancelled while queued: the closure's captures are the
-                // caller's and may panic on drop.
-                drop_quietly(f);
-                drop_quietly(state);
-                return Ended::Cancelled;
-            }
-            *progress = Progress::Running;
+        if !state.0.start() {
+            // Cancelled while queued: the closure's captures are the
+            // caller's and may panic on drop.
+            drop_quietly(f);
+            drop_quietly(state);
+            return Ended::Cancelled;
         }
         let result = catch_unwind(AssertUnwindSafe(f));
         let ended = if result.is_ok() {
@@ -243,7 +186,7 @@ where
         } else {
             Ended::Panicked
         };
-        state.0.set(Progress::Done(result));
+        state.0.complete(result);
         // With the handle already dropped, this drops the result (or the
         // panic payload), which is the caller's and may panic on drop.
         drop_quietly(state);
@@ -251,7 +194,7 @@ where
     }
 
     fn is_cancelled(&self) -> bool {
-        matches!(*lock(&self.state.0.progress), Progress::Cancelled)
+        self.state.0.is_cancelled()
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
@@ -274,7 +217,8 @@ where
 /// assert_eq!(h.join().unwrap(), 42);
 /// ```
 pub struct JobHandle<R> {
-    state: Arc<HandleState<R>>,
+    /// Shared with the job (`job/oneshot.rs`).
+    state: Arc<Oneshot<R>>,
 }
 
 impl<R> JobHandle<R> {
@@ -327,17 +271,29 @@ impl<R> JobHandle<R> {
 
     /// Waits until the job has ended and takes its result, or until
     /// `deadline` (`None`: no deadline) and hands the handle back.
+    ///
+    /// A join that times out leaves its thread registered: the job's end
+    /// unparks it once more, later, which `park`'s contract (it may return
+    /// spuriously) allows every parker on that thread.
     fn join_until(self, deadline: Option<Instant>) -> Result<Result<R, JobError>, JoinTimeout<R>> {
-        let mut progress = lock(&self.state.progress);
-        while matches!(*progress, Progress::Queued | Progress::Running) {
-            let timed_out;
-            (progress, timed_out) = wait_until(&self.state.changed, progress, deadline);
-            if timed_out && matches!(*progress, Progress::Queued | Progress::Running) {
-                drop(progress);
-                return Err(JoinTimeout(self));
+        let mut registered = false;
+        loop {
+            if let Some(outcome) = self.state.take() {
+                return Ok(into_result(outcome));
+            }
+            if !registered {
+                // Registered once: the cell keeps this thread until the
+                // job ends, and the loop re-checks after every wake-up.
+                registered = self.state.register(Waiter::Thread(thread::current()));
+                continue;
+            }
+            if park_until(deadline) {
+                return match self.state.take() {
+                    Some(outcome) => Ok(into_result(outcome)),
+                    None => Err(JoinTimeout(self)),
+                };
             }
         }
-        Ok(take_result(&mut progress))
     }
 
     /// Whether the job has finished (ran, panicked or was cancelled), so
@@ -354,10 +310,7 @@ impl<R> JobHandle<R> {
     /// assert!(h.is_finished());
     /// ```
     pub fn is_finished(&self) -> bool {
-        matches!(
-            *lock(&self.state.progress),
-            Progress::Cancelled | Progress::Done(_)
-        )
+        !matches!(self.state.phase(), Phase::Queued | Phase::Running)
     }
 
     /// Cancels the job if it has not started: returns `true` if it had not,
@@ -404,27 +357,23 @@ impl<R> fmt::Display for JoinTimeout<R> {
 
 impl<R> std::error::Error for JoinTimeout<R> {}
 
-/// Takes a finished job's result out of `progress`, leaving `Taken`.
-fn take_result<R>(progress: &mut Progress<R>) -> Result<R, JobError> {
-    match std::mem::replace(progress, Progress::Taken) {
-        Progress::Done(Ok(r)) => Ok(r),
-        Progress::Done(Err(payload)) => Err(JobError::Panicked(Panic::new(payload))),
-        Progress::Cancelled => Err(JobError::Cancelled),
-        Progress::Queued | Progress::Running | Progress::Taken => {
-            unreachable!("callers wait out Queued and Running; only join and poll take")
-        }
+/// What `join` returns for a job's outcome.
+fn into_result<R>(outcome: Outcome<R>) -> Result<R, JobError> {
+    match outcome {
+        Outcome::Ran(Ok(r)) => Ok(r),
+        Outcome::Ran(Err(payload)) => Err(JobError::Panicked(Panic::new(payload))),
+        Outcome::Cancelled => Err(JobError::Cancelled),
     }
 }
 
 impl<R> fmt::Debug for JobHandle<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = match *lock(&self.state.progress) {
-            Progress::Queued => "queued",
-            Progress::Running => "running",
-            Progress::Cancelled => "cancelled",
-            Progress::Done(Ok(_)) => "completed",
-            Progress::Done(Err(_)) => "panicked",
-            Progress::Taken => "joined",
+        let state = match self.state.phase() {
+            Phase::Queued => "queued",
+            Phase::Running => "running",
+            Phase::Cancelled => "cancelled",
+            Phase::Done => "finished",
+            Phase::Taken => "joined",
         };
         f.debug_struct("JobHandle").field("state", &state).finish()
     }

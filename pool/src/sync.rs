@@ -3,7 +3,8 @@
 //!
 //! The pool is thin: the job queue (ringq) does the lock-free work. What is
 //! left here is a mutex and condition variable for the slow paths
-//! (`wait_idle`, `JobHandle::join`, groups), a few counters, and threads.
+//! (`wait_idle`, groups), a few counters, threads with their park/unpark,
+//! and the `UnsafeCell` of a job handle's one-shot (`job/oneshot.rs`).
 //!
 //! One difference between the builds, the same one ringq's shim documents:
 //! [`load_seqcst`] is a plain `SeqCst` load normally and a `fetch_add(0,
@@ -41,6 +42,64 @@ pub(crate) use shuttle::{
     },
     thread,
 };
+
+/// `UnsafeCell` with loom's closure-based access API (loom's own under
+/// loom, so a model checks every access to a one-shot's cells; std's under
+/// shuttle, which checks schedules, not memory).
+#[cfg(loom)]
+pub(crate) use loom::cell::UnsafeCell;
+
+#[cfg(not(loom))]
+pub(crate) use self::cell::UnsafeCell;
+
+#[cfg(not(loom))]
+mod cell {
+    /// std's `UnsafeCell` behind loom's access API.
+    pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+
+    impl<T> UnsafeCell<T> {
+        pub(crate) const fn new(data: T) -> UnsafeCell<T> {
+            UnsafeCell(std::cell::UnsafeCell::new(data))
+        }
+
+        /// Calls `f` with a mutable raw pointer to the contents.
+        #[inline(always)]
+        pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+            f(self.0.get())
+        }
+    }
+}
+
+/// Parks the calling thread until it is unparked or `deadline` passes
+/// (`None`: no deadline); it may also return spuriously. Whether the
+/// deadline has passed; the caller re-checks its condition either way.
+#[cfg(not(any(loom, shuttle)))]
+pub(crate) fn park_until(deadline: Option<std::time::Instant>) -> bool {
+    let Some(deadline) = deadline else {
+        thread::park();
+        return false;
+    };
+    match deadline.checked_duration_since(std::time::Instant::now()) {
+        Some(left) => {
+            thread::park_timeout(left);
+            std::time::Instant::now() >= deadline
+        }
+        None => true,
+    }
+}
+
+/// No clock under loom and shuttle (see [`wait_until`]): a bounded park has
+/// timed out at once; an unbounded one parks.
+#[cfg(any(loom, shuttle))]
+pub(crate) fn park_until(deadline: Option<std::time::Instant>) -> bool {
+    match deadline {
+        None => {
+            thread::park();
+            false
+        }
+        Some(_) => true,
+    }
+}
 
 /// Locks `m`, ignoring poisoning: the pool never runs a job (or any other
 /// caller code) while it holds one of its own locks, so a poisoned lock can

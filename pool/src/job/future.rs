@@ -5,9 +5,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::{take_result, JobHandle, Progress};
+use super::{into_result, JobHandle, Waiter};
 use crate::error::JobError;
-use crate::sync::lock;
 
 /// Resolves to what [`join`](JobHandle::join) returns, without blocking
 /// the executor's thread: the worker that finishes (or the call that
@@ -28,16 +27,16 @@ impl<R> Future for JobHandle<R> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let state = &self.state;
-        let mut progress = lock(&state.progress);
-        match *progress {
-            Progress::Queued | Progress::Running => {
-                // Stored while `progress` is locked: a change of it comes
-                // after this and then takes the waker (`HandleState::set`).
-                *lock(&state.waker) = Some(cx.waker().clone());
-                Poll::Pending
+        loop {
+            if let Some(outcome) = state.take() {
+                return Poll::Ready(into_result(outcome));
             }
-            Progress::Taken => panic!("a JobHandle was polled after it resolved"),
-            _ => Poll::Ready(take_result(&mut progress)),
+            // Registered (or kept, if it is the same waker) before the
+            // job's end looks for it; `false`: it ended meanwhile, take it
+            // (`job/oneshot.rs`).
+            if state.register(Waiter::Task(cx.waker().clone())) {
+                return Poll::Pending;
+            }
         }
     }
 }
