@@ -11,7 +11,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use ringq_pool::{Backend, Pool, RingqBackend};
+use ringq_pool::{Backend, Pool, RingqBackend, WaitPolicy};
 
 use crate::backends::{CrossbeamBackend, StdBackend};
 
@@ -71,8 +71,23 @@ pub struct ThreadPool;
 #[derive(Debug)]
 pub struct Rayon;
 
+/// The wait policy ringq-pool's workers get in these runs (`pool_compare
+/// --wait`); unset: the builder's default.
+static WAIT: std::sync::OnceLock<WaitPolicy> = std::sync::OnceLock::new();
+
+/// Sets the wait policy of every ringq-pool built here from now on; `false`
+/// if one was already set.
+pub fn set_wait(policy: WaitPolicy) -> bool {
+    WAIT.set(policy).is_ok()
+}
+
 fn ringq_pool<B: Backend>(workers: usize, capacity: usize) -> Pool {
-    Pool::builder()
+    let builder = Pool::builder();
+    let builder = match WAIT.get() {
+        Some(&policy) => builder.wait(policy),
+        None => builder,
+    };
+    builder
         .workers(workers)
         .capacity(capacity)
         .backend::<B>()

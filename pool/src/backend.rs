@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use ringq::{
     CancelToken, CapacityError, PopCancelError, PushCancelError, PushError, PushFuture,
-    PushTimeoutError, Queue, TryPushError,
+    PushTimeoutError, Queue, TryPushError, WaitPolicy,
 };
 
 use crate::job::Job;
@@ -71,6 +71,34 @@ pub trait Backend: Send + Sync + 'static {
     fn with_capacity(capacity: usize) -> Result<Self, CapacityError>
     where
         Self: Sized;
+
+    /// A queue for at most `capacity` jobs whose blocked calls (an idle
+    /// worker's pop, a submitter's push into a full queue) wait as `policy`
+    /// says: what [`Builder::wait`](crate::Builder::wait) asks for. The
+    /// default ignores the policy and calls
+    /// [`with_capacity`](Self::with_capacity); ringq overrides it.
+    ///
+    /// # Errors
+    ///
+    /// As [`with_capacity`](Self::with_capacity).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ringq_pool::WaitPolicy;
+    /// use ringq_pool::{Backend, Job, RingqBackend};
+    ///
+    /// let q = RingqBackend::with_wait(8, WaitPolicy::Park).unwrap();
+    /// q.push(Job::new(|| ())).unwrap();
+    /// assert_eq!(q.len(), 1);
+    /// ```
+    fn with_wait(capacity: usize, policy: WaitPolicy) -> Result<Self, CapacityError>
+    where
+        Self: Sized,
+    {
+        let _ = policy;
+        Self::with_capacity(capacity)
+    }
 
     /// Pushes, blocking while full. `Err(job)` once the queue is closed.
     fn push(&self, job: Job) -> Result<(), Job>;
@@ -181,6 +209,13 @@ pub struct RingqBackend(Queue<Job>);
 impl Backend for RingqBackend {
     fn with_capacity(capacity: usize) -> Result<Self, CapacityError> {
         Queue::try_new(capacity).map(RingqBackend)
+    }
+
+    fn with_wait(capacity: usize, policy: WaitPolicy) -> Result<Self, CapacityError> {
+        Queue::builder(capacity)
+            .wait(policy)
+            .try_build()
+            .map(RingqBackend)
     }
 
     #[inline]

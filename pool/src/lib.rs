@@ -25,7 +25,10 @@
 //!   order they finish ([`Completions`], tokio's `JoinSet`); dropping it
 //!   cancels what has not started.
 //! * [`JobHandle`]: the result of a `submit`ted job; it can be cancelled
-//!   before it starts.
+//!   before it starts. Lock-free: one allocation with an atomic state
+//!   word, and no syscall unless a joiner is parked.
+//! * [`Builder::wait`]: how idle workers (and submitters on a full queue)
+//!   wait, the queue's [`WaitPolicy`].
 //! * [`Group`]: the first error or panic cancels the group's token and the
 //!   jobs that have not started, with an optional limit on jobs in flight;
 //!   `try_spawn` hands a refused closure back; [`Pool::group_results`]
@@ -115,4 +118,4 @@ pub use crate::shutdown::ShutdownTimeout;
 pub use crate::snapshot::{Aborted, Report, Stats};
 pub use crate::submit_async::{ExecuteAsync, SubmitAsync};
 pub use crate::wait::Wait;
-pub use ringq::CancelToken;
+pub use ringq::{CancelToken, WaitPolicy};

@@ -3,9 +3,10 @@
 //!
 //! An idle section, then a loaded one (`--load N` background processes
 //! burning CPU, default 2; `--load 0` skips it), each with the CPU this
-//! process used per job.
+//! process used per job. `--wait adaptive|spin|park` sets ringq-pool's
+//! worker wait policy (`Builder::wait`; default: the builder's default).
 //!
-//! cargo run --release -p ringq-benches --bin pool_compare -- [--trials N] [--jobs N] [--load N]
+//! cargo run --release -p ringq-benches --bin pool_compare -- [--trials N] [--jobs N] [--load N] [--wait P]
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -14,7 +15,7 @@ use ringq_benches::backends::{CrossbeamBackend, StdBackend};
 use ringq_benches::cpu::process_cpu;
 use ringq_benches::load::{burn, Load, BURN_ARG};
 use ringq_benches::pools::{Executor, Rayon, RingqPool, RingqPoolSubmit, ThreadPool, Work};
-use ringq_pool::RingqBackend;
+use ringq_pool::{RingqBackend, WaitPolicy};
 
 type Timer = fn(usize, usize, usize, Work) -> Duration;
 
@@ -45,10 +46,37 @@ fn arg(name: &str, default: usize) -> Result<usize, String> {
     }
 }
 
+/// The `--wait` policy, if given.
+fn wait_arg() -> Result<Option<WaitPolicy>, String> {
+    let args: Vec<String> = std::env::args().collect();
+    let Some(i) = args.iter().position(|a| a == "--wait") else {
+        return Ok(None);
+    };
+    match args.get(i + 1).map(String::as_str) {
+        Some("adaptive") => Ok(Some(WaitPolicy::Adaptive)),
+        Some("spin") => Ok(Some(WaitPolicy::Spin)),
+        Some("park") => Ok(Some(WaitPolicy::Park)),
+        other => Err(format!(
+            "--wait takes adaptive, spin or park, not {other:?}"
+        )),
+    }
+}
+
 fn main() -> ExitCode {
     if std::env::args().nth(1).as_deref() == Some(BURN_ARG) {
         burn();
         return ExitCode::SUCCESS;
+    }
+    match wait_arg() {
+        Ok(Some(policy)) => {
+            ringq_benches::pools::set_wait(policy);
+            println!("ringq-pool wait policy: {policy:?}");
+        }
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("pool_compare: {e}");
+            return ExitCode::FAILURE;
+        }
     }
     let (trials, jobs, load) = match (arg("--trials", 5), arg("--jobs", 20_000), arg("--load", 2)) {
         (Ok(t), Ok(j), Ok(l)) if t > 0 && j > 0 => (t, j, l),
