@@ -186,10 +186,10 @@ impl<R> Oneshot<R> {
     /// waiter, if the flags say the cell is ours (module docs).
     fn wake(&self, before: usize) {
         if before & (WAITER | LOCKED) == WAITER {
-            // SAFETY: `WAITER` without `LOCKED` when the phase turned
-            // final: the handle's registration was complete (our Acquire
-            // saw it) and none can start now, so this is the only access
-            // (module docs).
+            // The handle's registration was complete (our Acquire saw it)
+            // and none can start now (module docs).
+            // SAFETY: `WAITER` without `LOCKED` as the phase turned final:
+            // this is the only access to the cell.
             let waiter = self.waiter.with_mut(|w| unsafe { (*w).take() });
             if let Some(waiter) = waiter {
                 waiter.wake();
