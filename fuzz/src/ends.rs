@@ -22,6 +22,10 @@ pub trait PushEnd<T>: Send {
     fn push_from_timeout(&mut self, src: &mut VecDeque<T>, d: Duration) -> Result<(), PushTimeoutError<()>>;
     /// `None` where the flavor has no `force_push` (an owned consumer).
     fn force_push(&mut self, v: T) -> Option<Result<Option<T>, PushError<T>>>;
+    /// Reserves (`how`: 0 `try_reserve`, 1 `reserve_timeout(ZERO)`, else
+    /// `reserve`), then pushes `v` through the permit, or drops it unused
+    /// when `v` is `None`. A timeout reads as `Full`.
+    fn reserve_then(&mut self, how: u8, v: Option<T>) -> Result<(), TryPushError<()>>;
     fn close(&self) -> bool;
 }
 
@@ -81,6 +85,21 @@ mod imp {
                 fn force_push(&mut self, v: T) -> Option<Result<Option<T>, PushError<T>>> {
                     let ($me, $v) = (self, v);
                     $force
+                }
+                fn reserve_then(&mut self, how: u8, v: Option<T>) -> Result<(), TryPushError<()>> {
+                    let permit = match how {
+                        0 => Producer::<T, $p, $c>::try_reserve(self)?,
+                        1 => Producer::<T, $p, $c>::reserve_timeout(self, Duration::ZERO)
+                            .map_err(|e| match e {
+                                PushTimeoutError::Timeout(()) => TryPushError::Full(()),
+                                PushTimeoutError::Closed(()) => TryPushError::Closed(()),
+                            })?,
+                        _ => Producer::<T, $p, $c>::reserve(self).map_err(|_| TryPushError::Closed(()))?,
+                    };
+                    if let Some(v) = v {
+                        permit.push(v);
+                    }
+                    Ok(())
                 }
                 fn close(&self) -> bool {
                     Producer::<T, $p, $c>::close(self)

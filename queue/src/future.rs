@@ -45,7 +45,9 @@
 mod pop;
 mod push;
 mod registration;
+mod reserve;
 
 pub use self::pop::PopFuture;
 pub use self::push::PushFuture;
 pub(crate) use self::registration::Registration;
+pub use self::reserve::ReserveFuture;

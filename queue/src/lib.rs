@@ -18,6 +18,10 @@
 //!   a run of ready slots with one update of the tail or head and waking
 //!   blocked threads once per batch; what a batch push could not push stays
 //!   in the caller's `VecDeque`.
+//! * Two-phase push: [`Queue::reserve`] (and `try_reserve`, timed,
+//!   cancellable and async forms, on the producers too) returns a
+//!   [`Permit`] whose [`push`](Permit::push) never fails or blocks; an
+//!   unused permit gives its slot back when dropped.
 //! * Capacity 0 is a rendezvous (Go's unbuffered `make(chan T)`): a push
 //!   completes only when a popper takes its value ([`Queue::new`]).
 //! * [`select!`] completes exactly one of several pops and pushes over
@@ -88,6 +92,8 @@
 //! | capacity above [`MAX_CAPACITY`], or unallocatable (0 is a rendezvous) | `try_new`/`try_bounded`: [`CapacityError`]; `new`/`bounded`: a panic saying which |
 //! | [`Select::ready`] with no arms | a panic (it would block forever) |
 //! | polling a [`PushFuture`] or [`PopFuture`] after it resolved (or after [`PushFuture::cancel`]) | a panic saying so |
+//! | any `reserve` form on a rendezvous queue (capacity 0) | a panic saying there is no slot to reserve |
+//! | holding a [`Permit`] with values queued behind it | they wait: consumers stop at its place until it is used or dropped |
 //! | push after close | `Err` with the value handed back |
 //! | pop after close and drain | `Err(Closed)`, every time |
 //! | `close` twice, `cancel` twice | no effect (`close` returns `false`) |
@@ -104,6 +110,7 @@ mod future;
 mod handles;
 mod iter;
 mod on_close;
+mod permit;
 mod policy;
 mod queue;
 mod rendezvous;
@@ -122,13 +129,14 @@ pub use crate::error::{
     TryPopError, TryPushError,
 };
 pub use crate::flavor::{Multi, Side, Single};
-pub use crate::future::{PopFuture, PushFuture};
+pub use crate::future::{PopFuture, PushFuture, ReserveFuture};
 pub use crate::handles::{
     bounded, mpsc, spmc, spsc, try_bounded, try_mpsc, try_spmc, try_spsc, Consumer, Producer,
     SameQueue, WeakConsumer, WeakProducer,
 };
 pub use crate::iter::{CancellableIter, IntoIter, Iter, TryIter};
 pub use crate::on_close::Closed;
+pub use crate::permit::Permit;
 pub use crate::policy::WaitPolicy;
 pub use crate::queue::Queue;
 pub use crate::select::{PopSide, PushSide, Select};

@@ -23,6 +23,9 @@ use crate::wait::{block, Check, Until, Waker};
 
 mod asynchronous;
 mod batch;
+mod reserve;
+
+pub(crate) use reserve::reserve_step;
 
 /// A bounded multi-producer multi-consumer queue.
 ///
@@ -858,7 +861,8 @@ impl<T> Queue<T> {
     pub(crate) fn try_pop_as(&self, check: Check) -> Result<T, TryPopError> {
         match &self.flavor {
             Flavor::Ring(ring) => {
-                let value = ring.try_pop(check)?;
+                let value =
+                    ring.try_pop(check, || self.pushers.notify_claimed(1, ring.owned_pop()))?;
                 self.pushers.notify_claimed(1, ring.owned_pop());
                 Ok(value)
             }

@@ -95,6 +95,9 @@ use crate::sync::{fence, AtomicBool, AtomicUsize, Backoff, Ordering};
 
 mod batch;
 mod owned;
+mod reserve;
+
+use reserve::Mark;
 
 /// Which sides of a ring one thread owns at a time. An owned side claims
 /// with a store and a fence instead of a CAS (`owned.rs`); that is sound
@@ -277,7 +280,9 @@ impl<T> Ring<T> {
             }
             Claim::Full => Err(TryPushError::Full(value)),
             Claim::Closed => Err(TryPushError::Closed(value)),
-            Claim::Displace { .. } => unreachable!("claim_push(false) never displaces"),
+            Claim::Displace { .. } | Claim::Held => {
+                unreachable!("claim_push(false) never displaces")
+            }
         }
     }
 
@@ -296,6 +301,10 @@ impl<T> Ring<T> {
                 Ok(None)
             }
             Claim::Displace { head, tail } => Ok(self.displace(head, tail, value)),
+            // The oldest place is a permit's, whose value is still to come:
+            // the new value is the one displaced (as on a rendezvous with no
+            // popper waiting).
+            Claim::Held => Ok(Some(value)),
             Claim::Closed => Err(value),
             Claim::Full => unreachable!("claim_push(true) displaces instead of failing"),
         }
@@ -373,6 +382,46 @@ impl<T> Ring<T> {
                 // A consumer has moved head but not yet released this slot.
                 backoff.spin();
                 tail = self.tail.load(Ordering::Relaxed);
+            } else if let Some(mark) = self.mark_at(tail.wrapping_sub(self.one_lap), stamp) {
+                // The previous lap's position here is held by a permit or
+                // was skipped (`reserve.rs`): the ring is full unless a pop
+                // is skipping it now.
+                if check == Check::Poll && !displace {
+                    return Claim::Full;
+                }
+                // The waiter's re-check (the handshake in `reserve.rs`),
+                // whose fence also orders the head load below.
+                if !self.still_marked(tail, stamp) {
+                    tail = self.tail.load(Ordering::Relaxed);
+                    continue;
+                }
+                // Relaxed: ordered by the fence in `still_marked`.
+                let head = self.head.load(Ordering::Relaxed);
+                if head.wrapping_add(self.one_lap) == tail {
+                    if !displace {
+                        return Claim::Full;
+                    }
+                    if mark == Mark::Held {
+                        // A held slot cannot be displaced: its value is
+                        // still to come.
+                        return Claim::Held;
+                    }
+                    // A skipped oldest slot is displaced as a value would
+                    // be (`displace` finds nothing to hand back).
+                    match self.tail.compare_exchange_weak(
+                        tail,
+                        self.next(tail),
+                        Ordering::SeqCst,
+                        Ordering::Relaxed,
+                    ) {
+                        Ok(_) => return Claim::Displace { head, tail },
+                        Err(t) => tail = t,
+                    }
+                    continue;
+                }
+                // A pop has claimed the slot and not yet released it.
+                backoff.spin();
+                tail = self.tail.load(Ordering::Relaxed);
             } else {
                 // Another producer claimed this slot and has not stamped it
                 // yet, or our tail is stale: wait for it to move.
@@ -408,6 +457,14 @@ impl<T> Ring<T> {
             .compare_exchange(head, self.next(head), Ordering::SeqCst, Ordering::Relaxed)
             .is_ok()
         {
+            // Relaxed: `claim_push` Acquire-loaded this stamp, and only a
+            // claim through `head` (ours, now) could have changed it.
+            if self.mark_at(head, slot.stamp.load(Ordering::Relaxed)) == Some(Mark::Skipped) {
+                // A permit dropped unused left the slot empty: nothing to
+                // hand back.
+                self.publish(tail, value);
+                return None;
+            }
             // SAFETY: we own both sides of the slot: the consumer side by the head CAS above,
             // the producer side by the tail CAS in `claim_push`. The stamp we Acquire-loaded
             // there said "full", so the old value is initialized and visible to us.
@@ -430,9 +487,13 @@ impl<T> Ring<T> {
 
     /// Pops the oldest value; `Empty`, or `Closed` once closed and drained.
     #[inline]
-    pub(crate) fn try_pop(&self, check: Check) -> Result<T, TryPopError> {
+    ///
+    /// `on_skip` runs once for each slot a permit gave up that this pop
+    /// passed (`reserve.rs`): a slot came free, and the caller wakes a
+    /// pusher for it.
+    pub(crate) fn try_pop(&self, check: Check, on_skip: impl Fn()) -> Result<T, TryPopError> {
         if self.sides.single_pop {
-            return self.try_pop_owned(check);
+            return self.try_pop_owned(check, on_skip);
         }
         let backoff = Backoff::new();
         // Relaxed: a guess, validated by the CAS.
@@ -476,6 +537,19 @@ impl<T> Ring<T> {
                 // value is already "in" the queue, so wait for it rather than
                 // report Empty (or, after close, lose it).
                 backoff.snooze();
+                head = self.head.load(Ordering::Relaxed);
+            } else if let Some(mark) = self.mark_at(head, stamp) {
+                if mark == Mark::Skipped {
+                    // A permit dropped unused: pass it, freeing its slot.
+                    if self.skip_shared(head) {
+                        on_skip();
+                    }
+                } else if check == Check::Poll || self.still_marked(head, stamp) {
+                    // Held by a permit: nothing to pop until it pushes (the
+                    // re-check is the waiter's half of `reserve.rs`'s
+                    // handshake).
+                    return Err(TryPopError::Empty);
+                }
                 head = self.head.load(Ordering::Relaxed);
             } else {
                 // Our head is stale, or a displacing push is swapping this
@@ -541,7 +615,9 @@ impl<T> Ring<T> {
     }
 
     /// Number of values in the ring, clamped to `cap` (a displacing push
-    /// briefly puts the tail one position past "full").
+    /// briefly puts the tail one position past "full"). A permit's slot,
+    /// held or skipped and not yet passed, counts as a value
+    /// (`reserve.rs`).
     pub(crate) fn len(&self) -> usize {
         loop {
             // SeqCst on all three loads: the head value is then read at a
@@ -575,6 +651,9 @@ enum Claim {
     Closed,
     /// Full, and the tail at `tail` is ours; the oldest value sits at `head`.
     Displace { head: usize, tail: usize },
+    /// Full, with a permit's held slot oldest (only with `displace`;
+    /// nothing was claimed).
+    Held,
 }
 
 impl<T> Drop for Ring<T> {
@@ -590,10 +669,16 @@ impl<T> Drop for Ring<T> {
         let hix = head & (self.mark_bit - 1);
         for i in 0..len {
             let index = (hix + i) % self.cap;
-            // SAFETY: positions head..tail hold initialized values that no one
-            // else can reach (`&mut self`); each is read, and so dropped,
-            // exactly once here.
-            drop(unsafe { self.buffer[index].read() });
+            let slot = &self.buffer[index];
+            // A permit's skipped slot holds nothing (`reserve.rs`); no permit
+            // outlives the ring, so none is held. Relaxed: `&mut self`.
+            if slot.stamp.load(Ordering::Relaxed) & self.mark_bit != 0 {
+                continue;
+            }
+            // SAFETY: positions head..tail hold initialized values (all but the
+            // skipped ones passed over above) that no one else can reach
+            // (`&mut self`); each is read, and so dropped, exactly once here.
+            drop(unsafe { slot.read() });
         }
     }
 }

@@ -14,7 +14,8 @@ use super::Producer;
 use crate::cancel::CancelToken;
 use crate::error::{PushCancelError, PushError, PushTimeoutError, TryPushError};
 use crate::flavor::{Multi, Side, Single};
-use crate::future::PushFuture;
+use crate::future::{PushFuture, ReserveFuture};
+use crate::permit::Permit;
 #[allow(unused_imports)] // for the docs' links
 use crate::queue::Queue;
 
@@ -248,6 +249,131 @@ macro_rules! push_ops {
             self.queue().push_async(value)
         }
 
+
+        /// See [`Queue::try_reserve`]: room for one value, or why not; the
+        /// [`Permit`]'s `push` never fails.
+        ///
+        /// # Errors
+        ///
+        /// [`TryPushError::Full`] or [`TryPushError::Closed`].
+        ///
+        /// # Panics
+        ///
+        /// On a rendezvous queue (capacity 0): it has no slot to reserve.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "(1);")]
+        /// let permit = tx.try_reserve().unwrap();
+        /// permit.push(1);
+        /// assert_eq!(rx.try_pop(), Ok(1));
+        /// ```
+        pub fn try_reserve(self: &$($m)? Self) -> Result<Permit<'_, T>, TryPushError<()>> {
+            self.queue().try_reserve()
+        }
+
+        /// See [`Queue::reserve`]: blocks while the queue is full.
+        ///
+        /// # Errors
+        ///
+        /// [`PushError`] if the queue is closed (the last consumer dropping
+        /// closes it).
+        ///
+        /// # Panics
+        ///
+        /// On a rendezvous queue (capacity 0), as `try_reserve`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "(1);")]
+        /// tx.reserve().unwrap().push(1);
+        /// drop(rx);
+        /// assert!(tx.reserve().is_err());
+        /// ```
+        pub fn reserve(self: &$($m)? Self) -> Result<Permit<'_, T>, PushError<()>> {
+            self.queue().reserve()
+        }
+
+        /// See [`Queue::reserve_timeout`].
+        ///
+        /// # Errors
+        ///
+        /// [`PushTimeoutError::Timeout`] or [`PushTimeoutError::Closed`].
+        ///
+        /// # Panics
+        ///
+        /// On a rendezvous queue (capacity 0), as `try_reserve`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use std::time::Duration;
+        #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "(1);")]
+        /// tx.push(0).unwrap();
+        /// assert!(tx.reserve_timeout(Duration::from_millis(1)).unwrap_err().is_timeout());
+        /// ```
+        pub fn reserve_timeout(self: &$($m)? Self, timeout: Duration) -> Result<Permit<'_, T>, PushTimeoutError<()>> {
+            self.queue().reserve_timeout(timeout)
+        }
+
+        /// See [`Queue::reserve_deadline`].
+        ///
+        /// # Errors
+        ///
+        /// [`PushTimeoutError::Timeout`] or [`PushTimeoutError::Closed`].
+        ///
+        /// # Panics
+        ///
+        /// On a rendezvous queue (capacity 0), as `try_reserve`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use std::time::Instant;
+        #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "::<u8>(1);")]
+        /// assert!(tx.reserve_deadline(Instant::now()).is_ok());
+        /// ```
+        pub fn reserve_deadline(self: &$($m)? Self, deadline: Instant) -> Result<Permit<'_, T>, PushTimeoutError<()>> {
+            self.queue().reserve_deadline(deadline)
+        }
+
+        /// See [`Queue::reserve_cancellable`].
+        ///
+        /// # Errors
+        ///
+        /// [`PushCancelError::Cancelled`] or [`PushCancelError::Closed`].
+        ///
+        /// # Panics
+        ///
+        /// On a rendezvous queue (capacity 0), as `try_reserve`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "::<u8>(1);")]
+        /// let token = ringq::CancelToken::new();
+        /// assert!(tx.reserve_cancellable(&token).is_ok());
+        /// ```
+        pub fn reserve_cancellable(self: &$($m)? Self, token: &CancelToken) -> Result<Permit<'_, T>, PushCancelError<()>> {
+            self.queue().reserve_cancellable(token)
+        }
+
+        /// See [`Queue::reserve_async`].
+        ///
+        /// # Examples
+        ///
+        /// ```
+        #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "(1);")]
+        /// pollster::block_on(async {
+        ///     tx.reserve_async().await.unwrap().push(3);
+        ///     assert_eq!(rx.pop_async().await, Ok(3));
+        /// });
+        /// ```
+        pub fn reserve_async(self: &$($m)? Self) -> ReserveFuture<'_, T> {
+            self.queue().reserve_async()
+        }
     };
 }
 

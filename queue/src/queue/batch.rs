@@ -64,7 +64,9 @@ impl<T> Queue<T> {
         let Some(ring) = self.ring() else {
             return self.zero_try_pop_into(buf, max);
         };
-        let n = ring.try_pop_into(buf, max, check)?;
+        let n = ring.try_pop_into(buf, max, check, || {
+            self.pushers.notify_claimed(1, ring.owned_pop())
+        })?;
         self.pushers.notify_claimed(n, ring.owned_pop());
         Ok(n)
     }

@@ -29,11 +29,13 @@ use std::collections::VecDeque;
 impl<T> Ring<T> {
     /// Moves up to `max` (at least 1) values that are ready now onto the
     /// end of `out`, oldest first. `Err` as `try_pop` when none is.
+    /// `on_skip` as for `try_pop`.
     pub(crate) fn try_pop_into(
         &self,
         out: &mut Vec<T>,
         max: usize,
         check: Check,
+        on_skip: impl Fn(),
     ) -> Result<usize, TryPopError> {
         debug_assert!(max > 0);
         let backoff = Backoff::new();
@@ -55,7 +57,7 @@ impl<T> Ring<T> {
             if n == 0 {
                 // Nothing ready at our head: the single path tells empty,
                 // closed, stale head and an unstamped claim apart.
-                return self.try_pop(check).map(|v| {
+                return self.try_pop(check, on_skip).map(|v| {
                     out.push(v);
                     1
                 });

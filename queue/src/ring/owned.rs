@@ -80,7 +80,7 @@
 //! races a displacing push: `force_push` claims the consumer side with a
 //! CAS, and the handles of a queue with an owned consumer do not have it.
 
-use super::{Check, Claim, Ring};
+use super::{Check, Claim, Mark, Ring};
 use crate::error::TryPopError;
 use crate::slot::Slot;
 use crate::sync::{fence, Backoff, Ordering};
@@ -154,10 +154,10 @@ impl<T> Ring<T> {
 
     /// `try_pop` for an owned pop side.
     #[inline]
-    pub(super) fn try_pop_owned(&self, check: Check) -> Result<T, TryPopError> {
+    pub(super) fn try_pop_owned(&self, check: Check, on_skip: impl Fn()) -> Result<T, TryPopError> {
         // Relaxed: only this thread stores `head` (`Ring::try_new`).
-        let head = self.head.load(Ordering::Relaxed);
-        let slot = self.slot(head);
+        let mut head = self.head.load(Ordering::Relaxed);
+        let mut slot = self.slot(head);
         loop {
             // Acquire pairs with the producer's Release store of "full".
             let stamp = slot.stamp.load(Ordering::Acquire);
@@ -183,6 +183,20 @@ impl<T> Ring<T> {
                 if let Some(verdict) = self.empty_verdict(head, check) {
                     return Err(verdict);
                 }
+            } else if let Some(mark) = self.mark_at(head, stamp) {
+                if mark == Mark::Skipped {
+                    // A permit dropped unused: pass it (`reserve.rs`).
+                    self.skip_owned(head);
+                    on_skip();
+                    head = self.next(head);
+                    slot = self.slot(head);
+                    continue;
+                }
+                // Held by a permit: as in `Ring::try_pop`.
+                if check == Check::Poll || self.still_marked(head, stamp) {
+                    return Err(TryPopError::Empty);
+                }
+                continue;
             }
             // A producer claimed this slot and has not stamped it yet (an
             // owned one may yet undo its claim, after a close: look again
