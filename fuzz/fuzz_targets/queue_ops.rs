@@ -177,7 +177,7 @@ fuzz_target!(|data: &[u8]| {
                 "step {step}"
             ),
             11 if m.closed || !full => match tx.push_cancellable(Box::new(v), &open_token) {
-                Ok(()) => m.items.push_back(v),
+                Ok(()) => m.push(v),
                 Err(PushCancelError::Closed(b)) => assert!(m.closed && *b == v, "step {step}"),
                 Err(e) => panic!("step {step}: {e:?}; {m:?}"),
             },

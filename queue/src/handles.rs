@@ -22,9 +22,30 @@ pub use self::weak::{WeakConsumer, WeakProducer};
 
 mod pop;
 mod push;
+#[cfg(feature = "sink")]
+mod sink;
 #[cfg(feature = "stream")]
 mod stream;
 mod weak;
+
+/// A producer's `Sink` state: the slot `poll_ready` reserved and not yet
+/// filled, and its place in the push side's waiter list while it waits.
+#[derive(Debug)]
+pub(crate) struct SinkState {
+    reserved: Option<usize>,
+    reg: Registration,
+}
+
+impl SinkState {
+    /// Leaves the waiter list and gives back a reservation not sent.
+    fn give_back<T>(mut self, queue: &Queue<T>) {
+        let (pushers, _) = queue.wakers();
+        self.reg.abandon(pushers);
+        if let Some(pos) = self.reserved.take() {
+            queue.cancel_reserved(pos);
+        }
+    }
+}
 
 /// What both sides share.
 struct Shared<T> {
@@ -298,6 +319,7 @@ pub(crate) fn from_queue<T, P: Side, C: Side>(
     (
         Producer {
             shared: shared.clone(),
+            sink: None,
             _sides: PhantomData,
         },
         Consumer {
@@ -385,6 +407,10 @@ fn discard_queued<T>(queue: &Queue<T>) {
 /// ```
 pub struct Producer<T, P: Side = Multi, C: Side = Multi> {
     shared: Arc<Shared<T>>,
+    /// The `Sink`'s reservation between `poll_ready` and `start_send`
+    /// (`sink.rs`); boxed on first use, so a producer that is never a sink
+    /// carries one null pointer.
+    sink: Option<Box<SinkState>>,
     /// `!Sync` when the push side is owned (`Side::Unshared`).
     _sides: PhantomData<(P, C, P::Unshared)>,
 }
@@ -588,6 +614,7 @@ impl<T, C: Side> Clone for Producer<T, Multi, C> {
         acquire(&self.shared.producers);
         Producer {
             shared: self.shared.clone(),
+            sink: None,
             _sides: PhantomData,
         }
     }
@@ -595,7 +622,11 @@ impl<T, C: Side> Clone for Producer<T, Multi, C> {
 
 impl<T, P: Side, C: Side> Drop for Producer<T, P, C> {
     /// The last producer closes the queue; consumers drain what is left.
+    /// A `Sink` reservation not sent is given back first.
     fn drop(&mut self) {
+        if let Some(state) = self.sink.take() {
+            state.give_back(&self.shared.queue);
+        }
         release(&self.shared.producers, &self.shared.queue);
     }
 }

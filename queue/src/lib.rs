@@ -21,7 +21,9 @@
 //! * Two-phase push: [`Queue::reserve`] (and `try_reserve`, timed,
 //!   cancellable and async forms, on the producers too) returns a
 //!   [`Permit`] whose [`push`](Permit::push) never fails or blocks; an
-//!   unused permit gives its slot back when dropped.
+//!   unused permit gives its slot back when dropped. With the `sink`
+//!   feature (on by default) a [`Producer`] is a `futures_sink::Sink`
+//!   whose `poll_ready` reserves the room `start_send` fills.
 //! * Capacity 0 is a rendezvous (Go's unbuffered `make(chan T)`): a push
 //!   completes only when a popper takes its value ([`Queue::new`]).
 //! * [`select!`] completes exactly one of several pops and pushes over

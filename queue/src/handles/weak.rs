@@ -108,6 +108,7 @@ impl<T, C: Side> WeakProducer<T, C> {
         }
         let strong = Producer {
             shared: self.shared.clone(),
+            sink: None,
             _sides: PhantomData,
         };
         // Closed by a `close` call while producers remain: dropping `strong`
