@@ -362,16 +362,8 @@ impl<T> Ring<T> {
                     if !displace {
                         return Claim::Full;
                     }
-                    // Claim the tail first: a racing close() either marked it
-                    // before us (the CAS fails and we report Closed) or comes
-                    // after a push that has now happened.
-                    match self.tail.compare_exchange_weak(
-                        tail,
-                        self.next(tail),
-                        Ordering::SeqCst,
-                        Ordering::Relaxed,
-                    ) {
-                        Ok(_) => return Claim::Displace { head, tail },
+                    match self.claim_displace(head, tail) {
+                        Ok(claim) => return claim,
                         Err(t) => {
                             tail = t;
                             backoff.spin();
@@ -408,13 +400,8 @@ impl<T> Ring<T> {
                     }
                     // A skipped oldest slot is displaced as a value would
                     // be (`displace` finds nothing to hand back).
-                    match self.tail.compare_exchange_weak(
-                        tail,
-                        self.next(tail),
-                        Ordering::SeqCst,
-                        Ordering::Relaxed,
-                    ) {
-                        Ok(_) => return Claim::Displace { head, tail },
+                    match self.claim_displace(head, tail) {
+                        Ok(claim) => return claim,
                         Err(t) => tail = t,
                     }
                     continue;
@@ -429,6 +416,21 @@ impl<T> Ring<T> {
                 tail = self.tail.load(Ordering::Relaxed);
             }
         }
+    }
+
+    /// Claims the tail at `tail` for a displacing push, the ring being full
+    /// with its oldest slot at `head`; the tail found instead on failure.
+    ///
+    /// The tail first: a racing close() either marked it before us (the CAS
+    /// fails and the caller reports Closed) or comes after a push that has
+    /// now happened.
+    #[inline]
+    fn claim_displace(&self, head: usize, tail: usize) -> Result<Claim, usize> {
+        // SeqCst: a claim like any other (see the handshake in `ring.rs`).
+        // Failure is Relaxed: the caller only retries.
+        self.tail
+            .compare_exchange_weak(tail, self.next(tail), Ordering::SeqCst, Ordering::Relaxed)
+            .map(|_| Claim::Displace { head, tail })
     }
 
     /// Writes `value` into the slot claimed at `tail` and publishes it.
@@ -486,11 +488,11 @@ impl<T> Ring<T> {
     }
 
     /// Pops the oldest value; `Empty`, or `Closed` once closed and drained.
-    #[inline]
     ///
     /// `on_skip` runs once for each slot a permit gave up that this pop
     /// passed (`reserve.rs`): a slot came free, and the caller wakes a
     /// pusher for it.
+    #[inline]
     pub(crate) fn try_pop(&self, check: Check, on_skip: impl Fn()) -> Result<T, TryPopError> {
         if self.sides.single_pop {
             return self.try_pop_owned(check, on_skip);
