@@ -4,6 +4,11 @@
 //! the handshake with a parked popper).
 #![cfg(loom)]
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Waker};
+
+use loom::future::block_on;
 use loom::sync::Arc;
 use loom::thread;
 use loom_tests::model;
@@ -111,5 +116,48 @@ fn a_popper_parked_on_a_held_slot_wakes_when_the_permit_is_dropped() {
         let popper = thread::spawn(move || rx.pop());
         drop(permit);
         assert_eq!(popper.join().unwrap(), Ok(1));
+    });
+}
+
+/// Model P6: `reserve_async` on a full queue, woken by a pop on another
+/// thread; its permit's value follows the popped one.
+#[test]
+fn reserve_async_woken_by_a_pop() {
+    model(3, || {
+        let q = Arc::new(Queue::builder(1).wait(WaitPolicy::Park).build());
+        q.push(0).unwrap();
+        let popper = {
+            let q = q.clone();
+            thread::spawn(move || q.pop())
+        };
+        let permit = block_on(q.reserve_async()).unwrap();
+        permit.push(1);
+        assert_eq!(popper.join().unwrap(), Ok(0));
+        assert_eq!(q.try_pop(), Ok(1));
+    });
+}
+
+/// Model P7: a pending `reserve_async` that is dropped after a pop's
+/// wake-up may have gone to it passes the wake-up on: a blocked pusher
+/// still gets the room.
+#[test]
+fn a_dropped_reserve_future_passes_its_wake_up_on() {
+    model(3, || {
+        let q = Arc::new(Queue::builder(1).wait(WaitPolicy::Park).build());
+        q.push(0).unwrap();
+        let mut reserve = q.reserve_async();
+        // Poll until registered (a first pending poll may be a yield).
+        let mut cx = Context::from_waker(Waker::noop());
+        for _ in 0..4 {
+            assert!(Pin::new(&mut reserve).poll(&mut cx).is_pending());
+        }
+        let pusher = {
+            let q = q.clone();
+            thread::spawn(move || q.push(2).unwrap())
+        };
+        assert_eq!(q.pop(), Ok(0));
+        drop(reserve);
+        pusher.join().unwrap();
+        assert_eq!(q.try_pop(), Ok(2));
     });
 }
