@@ -132,8 +132,11 @@ impl<T> Ring<T> {
     pub(crate) fn cancel_reserved(&self, pos: usize) -> bool {
         let slot = self.slot(pos);
         if self.sides.single_push {
-            // Relaxed: only this thread stores `tail` (`Ring::try_new`), and
-            // the permit kept it from pushing since the reservation.
+            // Relaxed: only the owner stores `tail` (`Ring::try_new`), and
+            // the permit, borrowing the owner's `&mut` handle, kept it from
+            // pushing since the reservation. (A permit sent to a scoped
+            // thread is dropped there before the borrow ends; the scope's
+            // join orders this store before the owner's next load.)
             debug_assert_eq!(self.tail.load(Ordering::Relaxed), self.next(pos));
             // Relaxed: published by the stamp's Release store below.
             self.tail.store(pos, Ordering::Relaxed);
