@@ -25,8 +25,6 @@ mod asynchronous;
 mod batch;
 mod reserve;
 
-pub(crate) use reserve::reserve_step;
-
 /// A bounded multi-producer multi-consumer queue.
 ///
 /// Values go in at the tail and come out at the head in FIFO order (per

@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use super::Registration;
 use crate::error::PushError;
 use crate::permit::Permit;
-use crate::queue::{reserve_step, Queue};
+use crate::queue::Queue;
 
 /// The future of [`Queue::reserve_async`] (and the producers'): resolves
 /// to a [`Permit`] once there is room, or to [`PushError`] when the queue
@@ -52,15 +52,9 @@ impl<'a, T> Future for ReserveFuture<'a, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let queue = this.queue;
-        let ring = queue.reserving_ring();
-        let (pushers, _) = queue.wakers();
-        match this.reg.poll(pushers, cx.waker(), (), |(), check| {
-            reserve_step(ring.try_reserve(check))
-        }) {
-            std::ops::ControlFlow::Break(Some(pos)) => Poll::Ready(Ok(Permit::new(queue, pos))),
-            std::ops::ControlFlow::Break(None) => Poll::Ready(Err(PushError(()))),
-            std::ops::ControlFlow::Continue(()) => Poll::Pending,
-        }
+        queue
+            .poll_reserve(&mut this.reg, cx.waker())
+            .map(|reserved| reserved.map(|pos| Permit::new(queue, pos)))
     }
 }
 

@@ -1,7 +1,6 @@
 //! `Producer` as a [`futures_sink::Sink`] (the default-on `sink`
 //! feature), built on the reservation of `ring/reserve.rs`.
 
-use std::ops::ControlFlow;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -11,7 +10,6 @@ use super::{Producer, SinkState};
 use crate::error::PushError;
 use crate::flavor::Side;
 use crate::future::Registration;
-use crate::queue::reserve_step;
 
 /// `poll_ready` reserves a slot (waiting in the push side's waiter list,
 /// as [`reserve_async`](Producer::reserve_async) does), so `start_send`
@@ -57,17 +55,13 @@ impl<T, P: Side, C: Side> Sink<T> for Producer<T, P, C> {
         if state.reserved.is_some() {
             return Poll::Ready(Ok(()));
         }
-        let ring = queue.reserving_ring();
-        let (pushers, _) = queue.wakers();
-        match state.reg.poll(pushers, cx.waker(), (), |(), check| {
-            reserve_step(ring.try_reserve(check))
-        }) {
-            ControlFlow::Break(Some(pos)) => {
+        match queue.poll_reserve(&mut state.reg, cx.waker()) {
+            Poll::Ready(Ok(pos)) => {
                 state.reserved = Some(pos);
                 Poll::Ready(Ok(()))
             }
-            ControlFlow::Break(None) => Poll::Ready(Err(PushError(()))),
-            ControlFlow::Continue(()) => Poll::Pending,
+            Poll::Ready(Err(closed)) => Poll::Ready(Err(closed)),
+            Poll::Pending => Poll::Pending,
         }
     }
 

@@ -2,19 +2,20 @@
 //! ring's half is `ring/reserve.rs`).
 
 use std::ops::ControlFlow;
+use std::task::{self, Poll};
 use std::time::{Duration, Instant};
 
 use super::{deadline_after, PushFail, Queue};
 use crate::cancel::CancelToken;
 use crate::error::{PushCancelError, PushError, PushTimeoutError, TryPushError};
-use crate::future::ReserveFuture;
+use crate::future::{Registration, ReserveFuture};
 use crate::permit::Permit;
 use crate::ring::Ring;
 use crate::wait::{block, Check, Until};
 
 /// Maps a reservation attempt to the blocking loop's control flow.
 #[inline]
-pub(crate) fn reserve_step(result: Result<usize, TryPushError<()>>) -> ControlFlow<Option<usize>> {
+fn reserve_step(result: Result<usize, TryPushError<()>>) -> ControlFlow<Option<usize>> {
     match result {
         Ok(pos) => ControlFlow::Break(Some(pos)),
         Err(TryPushError::Closed(())) => ControlFlow::Break(None),
@@ -233,6 +234,25 @@ impl<T> Queue<T> {
             }
         };
         Ok(Permit::new(self, pos))
+    }
+
+    /// One poll of an async reservation waiting in `reg` (the futures'
+    /// protocol of `future/registration.rs`): the reserved position,
+    /// `Err` once closed, or `Pending` with `reg` registered. Shared by
+    /// [`ReserveFuture`] and the producers' `Sink::poll_ready`.
+    pub(crate) fn poll_reserve(
+        &self,
+        reg: &mut Registration,
+        waker: &task::Waker,
+    ) -> Poll<Result<usize, PushError<()>>> {
+        let ring = self.reserving_ring();
+        match reg.poll(&self.pushers, waker, (), |(), check| {
+            reserve_step(ring.try_reserve(check))
+        }) {
+            ControlFlow::Break(Some(pos)) => Poll::Ready(Ok(pos)),
+            ControlFlow::Break(None) => Poll::Ready(Err(PushError(()))),
+            ControlFlow::Continue(()) => Poll::Pending,
+        }
     }
 
     /// The ring, for a reservation; panics on a rendezvous queue (see
