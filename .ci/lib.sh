@@ -54,6 +54,14 @@ ensure_miri() {
   cargo +nightly miri setup
 }
 
+# The bare-metal target the `no_std` build is checked on: 32-bit ARMv7E-M,
+# which has compare-and-swap but no 64-bit atomics and no `std` at all.
+NO_STD_TARGET=thumbv7em-none-eabihf
+
+ensure_no_std_target() {
+  rustup target list --installed | grep -qx "$NO_STD_TARGET" || rustup target add "$NO_STD_TARGET"
+}
+
 ensure_cargo_fuzz() {
   ensure_nightly
   cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked

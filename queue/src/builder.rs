@@ -1,7 +1,7 @@
 //! [`Builder`]: a queue's settings besides its capacity.
 
-use std::fmt;
-use std::marker::PhantomData;
+use core::fmt;
+use core::marker::PhantomData;
 
 use crate::capacity::CapacityError;
 use crate::flavor::{Multi, Side, Single};

@@ -2,7 +2,7 @@
 
 mod cancelled;
 
-use std::fmt;
+use core::fmt;
 use std::time::{Duration, Instant};
 
 use crate::spin_lock::SpinLock;

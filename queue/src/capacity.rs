@@ -4,8 +4,9 @@
 //! and reports failed allocations) and `error.rs` (the operations' errors,
 //! which the ring returns) do not import each other.
 
+use core::fmt;
+#[cfg(feature = "std")]
 use std::error::Error;
-use std::fmt;
 
 /// The largest capacity a queue can have.
 ///
@@ -27,7 +28,9 @@ pub const MAX_CAPACITY: usize = usize::MAX >> 4;
 /// A queue could not be created with the requested capacity.
 ///
 /// Its `Display` says why: above [`MAX_CAPACITY`], or an allocation that
-/// failed. (Capacity 0 is not an error: it makes a rendezvous queue.)
+/// failed, or (without the `std` feature) capacity 0. With `std`, capacity
+/// 0 is not an error: it makes a rendezvous queue, whose hand-off needs a
+/// popper that waits, and nothing can wait without `std`.
 ///
 /// # Examples
 ///
@@ -48,6 +51,9 @@ pub struct CapacityError {
 enum CapacityErrorKind {
     TooLarge,
     Alloc,
+    /// Capacity 0 without the `std` feature.
+    #[cfg(not(feature = "std"))]
+    Rendezvous,
 }
 
 impl CapacityError {
@@ -55,6 +61,15 @@ impl CapacityError {
         CapacityError {
             requested,
             kind: CapacityErrorKind::TooLarge,
+        }
+    }
+
+    /// Capacity 0 without `std`: a rendezvous needs a waiting popper.
+    #[cfg(not(feature = "std"))]
+    pub(crate) fn rendezvous() -> CapacityError {
+        CapacityError {
+            requested: 0,
+            kind: CapacityErrorKind::Rendezvous,
         }
     }
 
@@ -86,6 +101,11 @@ impl fmt::Display for CapacityError {
                 "queue capacity {} exceeds the maximum of {}",
                 self.requested, MAX_CAPACITY
             ),
+            #[cfg(not(feature = "std"))]
+            CapacityErrorKind::Rendezvous => f.write_str(
+                "queue capacity 0 (a rendezvous) needs ringq's `std` feature: \
+                 its hand-off waits for a popper",
+            ),
             CapacityErrorKind::Alloc => write!(
                 f,
                 "could not allocate a queue of capacity {}",
@@ -95,4 +115,5 @@ impl fmt::Display for CapacityError {
     }
 }
 
+#[cfg(feature = "std")]
 impl Error for CapacityError {}

@@ -1,7 +1,8 @@
 //! Error types. Every push-side error hands the value back; no error prints it.
 
+use core::fmt;
+#[cfg(feature = "std")]
 use std::error::Error;
-use std::fmt;
 
 /// Writes `Variant(..)`: the payload is never printed, so `T` needs no `Debug`.
 fn debug_payload(f: &mut fmt::Formatter<'_>, variant: &str) -> fmt::Result {
@@ -90,6 +91,7 @@ impl<T> fmt::Display for TryPushError<T> {
     }
 }
 
+#[cfg(feature = "std")]
 impl<T> Error for TryPushError<T> {}
 
 /// The error of a blocking [`Queue::push`](crate::Queue::push) or of
@@ -133,6 +135,7 @@ impl<T> fmt::Display for PushError<T> {
     }
 }
 
+#[cfg(feature = "std")]
 impl<T> Error for PushError<T> {}
 
 /// A blocking push's "closed", as the non-blocking error (the value comes
@@ -260,6 +263,7 @@ impl<T> fmt::Display for PushTimeoutError<T> {
     }
 }
 
+#[cfg(feature = "std")]
 impl<T> Error for PushTimeoutError<T> {}
 
 /// The error of [`Queue::push_cancellable`](crate::Queue::push_cancellable).
@@ -339,6 +343,7 @@ impl<T> fmt::Display for PushCancelError<T> {
     }
 }
 
+#[cfg(feature = "std")]
 impl<T> Error for PushCancelError<T> {}
 
 /// The error of [`Queue::try_pop`](crate::Queue::try_pop).
@@ -371,6 +376,7 @@ impl fmt::Display for TryPopError {
     }
 }
 
+#[cfg(feature = "std")]
 impl Error for TryPopError {}
 
 impl TryPopError {
@@ -438,6 +444,7 @@ impl fmt::Display for PopError {
     }
 }
 
+#[cfg(feature = "std")]
 impl Error for PopError {}
 
 /// The error of [`Queue::pop_timeout`](crate::Queue::pop_timeout) and
@@ -469,6 +476,7 @@ impl fmt::Display for PopTimeoutError {
     }
 }
 
+#[cfg(feature = "std")]
 impl Error for PopTimeoutError {}
 
 impl PopTimeoutError {
@@ -544,6 +552,7 @@ impl fmt::Display for PopCancelError {
     }
 }
 
+#[cfg(feature = "std")]
 impl Error for PopCancelError {}
 
 impl PopCancelError {

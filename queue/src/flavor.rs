@@ -93,5 +93,5 @@ impl Side for Multi {
 
 impl Side for Single {
     const SINGLE: bool = true;
-    type Unshared = std::cell::Cell<()>;
+    type Unshared = core::cell::Cell<()>;
 }

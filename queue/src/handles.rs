@@ -1,16 +1,23 @@
 //! `Producer` / `Consumer` handles: one shared queue, two sides, and "the last
 //! handle of a side to go closes it".
 
-use std::any::Any;
-use std::fmt;
-use std::marker::PhantomData;
-use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe, RefUnwindSafe, UnwindSafe};
+#[cfg(feature = "std")]
+use core::any::Any;
+use core::fmt;
+use core::marker::PhantomData;
+use core::panic::{RefUnwindSafe, UnwindSafe};
+#[cfg(feature = "std")]
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
+#[cfg(feature = "std")]
 use crate::cancel::CancelToken;
 use crate::capacity::CapacityError;
 use crate::flavor::{Multi, Side, Single};
+#[cfg(feature = "std")]
 use crate::future::Registration;
+#[cfg(feature = "std")]
 use crate::iter::{IntoIter, Iter};
+#[cfg(feature = "std")]
 use crate::on_close::Closed;
 use crate::policy::WaitPolicy;
 use crate::queue::Queue;
@@ -30,12 +37,14 @@ mod weak;
 
 /// A producer's `Sink` state: the slot `poll_ready` reserved and not yet
 /// filled, and its place in the push side's waiter list while it waits.
+#[cfg(feature = "std")]
 #[derive(Debug)]
 pub(crate) struct SinkState {
     reserved: Option<usize>,
     reg: Registration,
 }
 
+#[cfg(feature = "std")]
 impl SinkState {
     /// Leaves the waiter list and gives back a reservation not sent.
     fn give_back<T>(mut self, queue: &Queue<T>) {
@@ -319,11 +328,13 @@ pub(crate) fn from_queue<T, P: Side, C: Side>(
     (
         Producer {
             shared: shared.clone(),
+            #[cfg(feature = "std")]
             sink: None,
             _sides: PhantomData,
         },
         Consumer {
             shared,
+            #[cfg(feature = "std")]
             stream: Registration::new(),
             _sides: PhantomData,
         },
@@ -359,6 +370,7 @@ fn release<T>(count: &AtomicUsize, queue: &Queue<T>) -> bool {
 /// all are dropped, unless this thread is already unwinding, when it is
 /// discarded (a second panic would abort). The payload of a second panic,
 /// and a payload whose own drop panics, is leaked rather than dropped.
+#[cfg(feature = "std")]
 fn discard_queued<T>(queue: &Queue<T>) {
     fn drop_caught<V>(v: V) -> Option<Box<dyn Any + Send>> {
         // AssertUnwindSafe: the value is gone either way, and nothing else
@@ -372,18 +384,30 @@ fn discard_queued<T>(queue: &Queue<T>) {
         if let Some(payload) = drop_caught(v) {
             match first {
                 None => first = Some(payload),
-                Some(_) => std::mem::forget(payload),
+                Some(_) => core::mem::forget(payload),
             }
         }
     }
     if let Some(payload) = first {
         if std::thread::panicking() {
             if let Some(again) = drop_caught(payload) {
-                std::mem::forget(again);
+                core::mem::forget(again);
             }
         } else {
             resume_unwind(payload);
         }
+    }
+}
+
+/// [`discard_queued`] without `std`, which has no `catch_unwind`: the
+/// values are dropped in order; a `Drop` that panics unwinds out of the
+/// consumer's drop, and the values behind it are dropped with the queue
+/// (the ring's own drop) when its last handle goes.
+#[cfg(not(feature = "std"))]
+fn discard_queued<T>(queue: &Queue<T>) {
+    // `Recheck`, as in the `std` version.
+    while let Ok(v) = queue.try_pop_as(Check::Recheck) {
+        drop(v);
     }
 }
 
@@ -410,6 +434,7 @@ pub struct Producer<T, P: Side = Multi, C: Side = Multi> {
     /// The `Sink`'s reservation between `poll_ready` and `start_send`
     /// (`sink.rs`); boxed on first use, so a producer that is never a sink
     /// carries one null pointer.
+    #[cfg(feature = "std")]
     sink: Option<Box<SinkState>>,
     /// `!Sync` when the push side is owned (`Side::Unshared`).
     _sides: PhantomData<(P, C, P::Unshared)>,
@@ -446,6 +471,7 @@ impl<T, P: Side, C: Side> Producer<T, P, C> {
     /// drop(rx); // the last consumer closes the queue
     /// assert!(reader_gone.is_cancelled());
     /// ```
+    #[cfg(feature = "std")]
     pub fn cancel_on_close(&self, token: &CancelToken) {
         self.queue().cancel_on_close(token);
     }
@@ -526,6 +552,7 @@ impl<T, P: Side, C: Side> Producer<T, P, C> {
     /// tx.wait_closed();
     /// reader.join().unwrap();
     /// ```
+    #[cfg(feature = "std")]
     pub fn wait_closed(&self) {
         self.queue().wait_closed();
     }
@@ -542,7 +569,8 @@ impl<T, P: Side, C: Side> Producer<T, P, C> {
     /// drop(rx);
     /// assert!(tx.wait_closed_timeout(Duration::from_millis(1)));
     /// ```
-    pub fn wait_closed_timeout(&self, timeout: std::time::Duration) -> bool {
+    #[cfg(feature = "std")]
+    pub fn wait_closed_timeout(&self, timeout: core::time::Duration) -> bool {
         self.queue().wait_closed_timeout(timeout)
     }
 
@@ -558,6 +586,7 @@ impl<T, P: Side, C: Side> Producer<T, P, C> {
     /// pollster::block_on(tx.closed());
     /// assert!(tx.is_closed());
     /// ```
+    #[cfg(feature = "std")]
     pub fn closed(&self) -> Closed<'_> {
         self.queue().closed()
     }
@@ -614,6 +643,7 @@ impl<T, C: Side> Clone for Producer<T, Multi, C> {
         acquire(&self.shared.producers);
         Producer {
             shared: self.shared.clone(),
+            #[cfg(feature = "std")]
             sink: None,
             _sides: PhantomData,
         }
@@ -624,6 +654,7 @@ impl<T, P: Side, C: Side> Drop for Producer<T, P, C> {
     /// The last producer closes the queue; consumers drain what is left.
     /// A `Sink` reservation not sent is given back first.
     fn drop(&mut self) {
+        #[cfg(feature = "std")]
         if let Some(state) = self.sink.take() {
             state.give_back(&self.shared.queue);
         }
@@ -663,6 +694,7 @@ impl<T, P: Side, C: Side> fmt::Debug for Producer<T, P, C> {
 pub struct Consumer<T, P: Side = Multi, C: Side = Multi> {
     shared: Arc<Shared<T>>,
     /// Our place in the pop side's waiter list while used as a `Stream`.
+    #[cfg(feature = "std")]
     stream: Registration,
     /// `!Sync` when the pop side is owned (`Side::Unshared`).
     _sides: PhantomData<(P, C, C::Unshared)>,
@@ -698,6 +730,7 @@ impl<T, P: Side, C: Side> Consumer<T, P, C> {
     /// drop(tx); // the last producer closes the queue
     /// assert!(writers_gone.is_cancelled());
     /// ```
+    #[cfg(feature = "std")]
     pub fn cancel_on_close(&self, token: &CancelToken) {
         self.queue().cancel_on_close(token);
     }
@@ -811,6 +844,7 @@ impl<T, P: Side> Clone for Consumer<T, P, Multi> {
         acquire(&self.shared.consumers);
         Consumer {
             shared: self.shared.clone(),
+            #[cfg(feature = "std")]
             stream: Registration::new(),
             _sides: PhantomData,
         }
@@ -830,7 +864,9 @@ impl<T, P: Side, C: Side> Drop for Consumer<T, P, C> {
     fn drop(&mut self) {
         // A `Stream` poll left pending: leave the list, passing on a
         // wake-up meant for it (`future.rs`).
+        #[cfg(feature = "std")]
         let (_, poppers) = self.shared.queue.wakers();
+        #[cfg(feature = "std")]
         self.stream.abandon(poppers);
         if release(&self.shared.consumers, &self.shared.queue) {
             // `&mut self`: this is the pop side's one thread now.
@@ -847,6 +883,7 @@ impl<T, P: Side, C: Side> fmt::Debug for Consumer<T, P, C> {
     }
 }
 
+#[cfg(feature = "std")]
 impl<T, P: Side, C: Side> IntoIterator for Consumer<T, P, C> {
     type Item = T;
     type IntoIter = IntoIter<T, P, C>;
@@ -856,6 +893,7 @@ impl<T, P: Side, C: Side> IntoIterator for Consumer<T, P, C> {
     }
 }
 
+#[cfg(feature = "std")]
 impl<'a, T, P: Side> IntoIterator for &'a Consumer<T, P, Multi> {
     type Item = T;
     type IntoIter = Iter<'a, T>;
@@ -865,6 +903,7 @@ impl<'a, T, P: Side> IntoIterator for &'a Consumer<T, P, Multi> {
     }
 }
 
+#[cfg(feature = "std")]
 impl<'a, T, P: Side> IntoIterator for &'a mut Consumer<T, P, Single> {
     type Item = T;
     type IntoIter = Iter<'a, T>;

@@ -1,11 +1,15 @@
 //! Iterators over a queue's values: blocking (`Iter`, `IntoIter`) and
 //! non-blocking (`TryIter`).
 
-use std::fmt;
-use std::iter::FusedIterator;
+use core::fmt;
+#[cfg(feature = "std")]
+use core::iter::FusedIterator;
 
+#[cfg(feature = "std")]
 use crate::cancel::CancelToken;
+#[cfg(feature = "std")]
 use crate::flavor::{Multi, Side};
+#[cfg(feature = "std")]
 use crate::handles::Consumer;
 use crate::queue::Queue;
 
@@ -23,16 +27,19 @@ use crate::queue::Queue;
 /// assert_eq!(it.next(), Some('x'));
 /// assert_eq!(it.next(), None);
 /// ```
+#[cfg(feature = "std")]
 pub struct Iter<'a, T> {
     queue: &'a Queue<T>,
 }
 
+#[cfg(feature = "std")]
 impl<'a, T> Iter<'a, T> {
     pub(crate) fn new(queue: &'a Queue<T>) -> Iter<'a, T> {
         Iter { queue }
     }
 }
 
+#[cfg(feature = "std")]
 impl<T> Iterator for Iter<'_, T> {
     type Item = T;
 
@@ -43,8 +50,10 @@ impl<T> Iterator for Iter<'_, T> {
 
 // Once `pop` reports closed-and-drained it always will: pushes fail after
 // close, so nothing new can arrive.
+#[cfg(feature = "std")]
 impl<T> FusedIterator for Iter<'_, T> {}
 
+#[cfg(feature = "std")]
 impl<T> fmt::Debug for Iter<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Iter").field("queue", self.queue).finish()
@@ -72,17 +81,20 @@ impl<T> fmt::Debug for Iter<'_, T> {
 /// assert_eq!(it.next(), None); // cancelled, not closed
 /// assert!(!q.is_closed());
 /// ```
+#[cfg(feature = "std")]
 pub struct CancellableIter<'a, T> {
     queue: &'a Queue<T>,
     token: &'a CancelToken,
 }
 
+#[cfg(feature = "std")]
 impl<'a, T> CancellableIter<'a, T> {
     pub(crate) fn new(queue: &'a Queue<T>, token: &'a CancelToken) -> CancellableIter<'a, T> {
         CancellableIter { queue, token }
     }
 }
 
+#[cfg(feature = "std")]
 impl<T> Iterator for CancellableIter<'_, T> {
     type Item = T;
 
@@ -93,8 +105,10 @@ impl<T> Iterator for CancellableIter<'_, T> {
 
 // Fused: a closed-and-drained queue stays so, and a cancelled token stays
 // cancelled.
+#[cfg(feature = "std")]
 impl<T> FusedIterator for CancellableIter<'_, T> {}
 
+#[cfg(feature = "std")]
 impl<T> fmt::Debug for CancellableIter<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CancellableIter")
@@ -153,16 +167,19 @@ impl<T> fmt::Debug for TryIter<'_, T> {
 /// drop(tx); // the last producer closes the queue
 /// assert_eq!(rx.into_iter().collect::<Vec<_>>(), [1]);
 /// ```
+#[cfg(feature = "std")]
 pub struct IntoIter<T, P: Side = Multi, C: Side = Multi> {
     consumer: Consumer<T, P, C>,
 }
 
+#[cfg(feature = "std")]
 impl<T, P: Side, C: Side> IntoIter<T, P, C> {
     pub(crate) fn new(consumer: Consumer<T, P, C>) -> IntoIter<T, P, C> {
         IntoIter { consumer }
     }
 }
 
+#[cfg(feature = "std")]
 impl<T, P: Side, C: Side> Iterator for IntoIter<T, P, C> {
     type Item = T;
 
@@ -173,8 +190,10 @@ impl<T, P: Side, C: Side> Iterator for IntoIter<T, P, C> {
     }
 }
 
+#[cfg(feature = "std")]
 impl<T, P: Side, C: Side> FusedIterator for IntoIter<T, P, C> {}
 
+#[cfg(feature = "std")]
 impl<T, P: Side, C: Side> fmt::Debug for IntoIter<T, P, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IntoIter")

@@ -78,6 +78,26 @@
 //! lap behind. In practice: a preempted thread can delay the queue at one
 //! slot for as long as it stays off the CPU.
 //!
+//! # Without `std`
+//!
+//! With `default-features = false` the crate is `#![no_std]` + `alloc`
+//! (a global allocator and pointer-sized compare-and-swap are all it
+//! needs): [`Queue`] and every handle flavor with their non-blocking calls
+//! (`try_push`, `try_pop`, `force_push`, `try_push_from`, `try_pop_into`,
+//! `try_iter`, `try_reserve` and [`Permit`], `close`, `len`, weak handles
+//! and counts). Everything that waits needs the default `std` feature:
+//! blocking and timed calls, [`CancelToken`]s, [`select!`], async futures,
+//! `Stream`/`Sink`, `closed()`/`wait_closed`, the blocking iterators, and
+//! capacity 0 (a rendezvous hands its value to a popper that waits;
+//! without `std` `try_new(0)` returns a [`CapacityError`] saying so). The
+//! error types implement `std::error::Error` with `std` only. Without
+//! `std` nothing can wait, so the wake-ups the non-blocking calls send go
+//! to empty waiter lists: the ring code is the same in both builds.
+//!
+//! ```toml
+//! ringq = { version = "0.1", default-features = false }
+//! ```
+//!
 //! # Model checking with loom
 //!
 //! Every atomic, cell, lock, park/unpark and spin in this crate goes through
@@ -91,7 +111,7 @@
 //!
 //! | misuse | what happens |
 //! |---|---|
-//! | capacity above [`MAX_CAPACITY`], or unallocatable (0 is a rendezvous) | `try_new`/`try_bounded`: [`CapacityError`]; `new`/`bounded`: a panic saying which |
+//! | capacity above [`MAX_CAPACITY`], or unallocatable (0 is a rendezvous; without the `std` feature an error) | `try_new`/`try_bounded`: [`CapacityError`]; `new`/`bounded`: a panic saying which |
 //! | [`Select::ready`] with no arms | a panic (it would block forever) |
 //! | polling a [`PushFuture`] or [`PopFuture`] after it resolved (or after [`PushFuture::cancel`]) | a panic saying so |
 //! | any `reserve` form on a rendezvous queue (capacity 0) | a panic saying there is no slot to reserve |
@@ -102,28 +122,46 @@
 
 #![deny(unsafe_op_in_unsafe_fn, missing_docs, missing_debug_implementations)]
 #![warn(clippy::undocumented_unsafe_blocks)]
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+#[cfg(all(any(loom, shuttle), not(feature = "std")))]
+compile_error!("ringq's loom and shuttle builds need its `std` feature");
 
 mod builder;
+#[cfg(feature = "std")]
 mod cancel;
 mod capacity;
 mod error;
 pub mod flavor;
+#[cfg(feature = "std")]
 mod future;
 mod handles;
 mod iter;
+#[cfg(feature = "std")]
 mod on_close;
 mod permit;
 mod policy;
 mod queue;
+#[cfg(feature = "std")]
 mod rendezvous;
 mod ring;
+#[cfg(feature = "std")]
 mod select;
 mod slot;
+#[cfg(feature = "std")]
 mod spin_lock;
 mod sync;
+#[cfg(feature = "std")]
+mod wait;
+// Without `std` nothing can wait: the waiter lists are empty shells.
+#[cfg(not(feature = "std"))]
+#[path = "wait_none.rs"]
 mod wait;
 
 pub use crate::builder::Builder;
+#[cfg(feature = "std")]
 pub use crate::cancel::{CancelToken, Cancelled};
 pub use crate::capacity::{CapacityError, MAX_CAPACITY};
 pub use crate::error::{
@@ -131,25 +169,36 @@ pub use crate::error::{
     TryPopError, TryPushError,
 };
 pub use crate::flavor::{Multi, Side, Single};
+#[cfg(feature = "std")]
 pub use crate::future::{PopFuture, PushFuture, ReserveFuture};
 pub use crate::handles::{
     bounded, mpsc, spmc, spsc, try_bounded, try_mpsc, try_spmc, try_spsc, Consumer, Producer,
     SameQueue, WeakConsumer, WeakProducer,
 };
-pub use crate::iter::{CancellableIter, IntoIter, Iter, TryIter};
+pub use crate::iter::TryIter;
+#[cfg(feature = "std")]
+pub use crate::iter::{CancellableIter, IntoIter, Iter};
+#[cfg(feature = "std")]
 pub use crate::on_close::Closed;
 pub use crate::permit::Permit;
 pub use crate::policy::WaitPolicy;
 pub use crate::queue::Queue;
+#[cfg(feature = "std")]
 pub use crate::select::{PopSide, PushSide, Select};
 
 /// What `select!` expands to; not a public API.
 #[doc(hidden)]
+#[cfg(feature = "std")]
 pub mod __private {
     pub use crate::select::{
         run_select, ArmRef, Limits, Outcome, PopArm, PopSide, PushArm, PushSide, QueueRef,
     };
 }
+
+// The unit tests use threads: without the `std` feature the crate is
+// `no_std`, but its tests still run on a host that has std.
+#[cfg(all(test, not(feature = "std")))]
+extern crate std;
 
 #[cfg(test)]
 mod tests;

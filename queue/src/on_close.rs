@@ -6,10 +6,10 @@
 //! [`Queue::closed`]: crate::Queue::closed
 //! [`Queue::wait_closed`]: crate::Queue::wait_closed
 
-use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
+use core::fmt;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
 
 use crate::cancel::{CancelToken, Cancelled};
 use crate::spin_lock::SpinLock;

@@ -1,7 +1,7 @@
 //! [`Permit`]: a reserved slot, filled by [`Permit::push`] or given back
 //! on drop.
 
-use std::fmt;
+use core::fmt;
 
 use crate::queue::Queue;
 
@@ -73,7 +73,7 @@ impl<'a, T> Permit<'a, T> {
     /// assert!(q.pop().is_err()); // closed and drained
     /// ```
     pub fn push(self, value: T) {
-        let this = std::mem::ManuallyDrop::new(self);
+        let this = core::mem::ManuallyDrop::new(self);
         this.queue.fill_reserved(this.pos, value);
     }
 }

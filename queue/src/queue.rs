@@ -1,26 +1,39 @@
 //! `Queue<T>`: the ring plus the two waiter lists, and every public operation.
 
-use std::fmt;
-use std::ops::ControlFlow;
-use std::panic::{RefUnwindSafe, UnwindSafe};
+// Without `std` the `Flavor` matches have one arm (no rendezvous): the same
+// code serves both builds.
+#![cfg_attr(not(feature = "std"), allow(clippy::infallible_destructuring_match))]
+
+use core::fmt;
+#[cfg(feature = "std")]
+use core::ops::ControlFlow;
+use core::panic::{RefUnwindSafe, UnwindSafe};
+#[cfg(feature = "std")]
 use std::time::{Duration, Instant};
 
 use crossbeam_utils::CachePadded;
 
 use crate::builder::Builder;
+#[cfg(feature = "std")]
 use crate::cancel::CancelToken;
 use crate::capacity::CapacityError;
-use crate::error::{
-    PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError, PushTimeoutError,
-    TryPopError, TryPushError,
-};
-use crate::iter::{CancellableIter, Iter, TryIter};
+#[cfg(feature = "std")]
+use crate::error::{PopCancelError, PopError, PopTimeoutError, PushCancelError, PushTimeoutError};
+use crate::error::{PushError, TryPopError, TryPushError};
+use crate::iter::TryIter;
+#[cfg(feature = "std")]
+use crate::iter::{CancellableIter, Iter};
+#[cfg(feature = "std")]
 use crate::on_close::{Closed, OnClose};
 use crate::policy::WaitPolicy;
+#[cfg(feature = "std")]
 use crate::rendezvous::Zero;
 use crate::ring::{Ring, Sides};
-use crate::wait::{block, Check, Until, Waker};
+#[cfg(feature = "std")]
+use crate::wait::{block, Until};
+use crate::wait::{Check, Waker};
 
+#[cfg(feature = "std")]
 mod asynchronous;
 mod batch;
 mod reserve;
@@ -70,6 +83,7 @@ pub struct Queue<T> {
     /// `Select` with a pop arm on this queue.
     poppers: CachePadded<Waker>,
     /// Tokens to cancel when the queue closes.
+    #[cfg(feature = "std")]
     on_close: OnClose,
     /// How blocked calls wait.
     policy: WaitPolicy,
@@ -84,10 +98,12 @@ pub struct Queue<T> {
 #[allow(clippy::large_enum_variant)]
 enum Flavor<T> {
     Ring(Ring<T>),
+    #[cfg(feature = "std")]
     Zero(Zero<T>),
 }
 
 /// Maps an `attempt` result to the blocking loop's control flow.
+#[cfg(feature = "std")]
 #[inline]
 pub(crate) fn push_step<T>(result: Result<(), TryPushError<T>>) -> ControlFlow<Result<(), T>, T> {
     match result {
@@ -97,6 +113,7 @@ pub(crate) fn push_step<T>(result: Result<(), TryPushError<T>>) -> ControlFlow<R
     }
 }
 
+#[cfg(feature = "std")]
 #[inline]
 pub(crate) fn pop_step<T>(result: Result<T, TryPopError>) -> ControlFlow<Option<T>, ()> {
     match result {
@@ -109,12 +126,14 @@ pub(crate) fn pop_step<T>(result: Result<T, TryPopError>) -> ControlFlow<Option<
 /// How a blocking push ended when it did not succeed. Each public push is
 /// [`Queue::push_with`] and one `map_err` through the method below that
 /// names its error type.
+#[cfg(feature = "std")]
 enum PushFail<T> {
     Closed(T),
     /// Timed out or cancelled, whichever the caller's `Until` allows.
     Stopped(T),
 }
 
+#[cfg(feature = "std")]
 impl<T> PushFail<T> {
     fn into_push_error(self) -> PushError<T> {
         match self {
@@ -138,12 +157,14 @@ impl<T> PushFail<T> {
 }
 
 /// How a blocking pop ended when it did not succeed (see [`PushFail`]).
+#[cfg(feature = "std")]
 enum PopFail {
     Closed,
     /// Timed out or cancelled, whichever the caller's `Until` allows.
     Stopped,
 }
 
+#[cfg(feature = "std")]
 impl PopFail {
     fn into_pop_error(self) -> PopError {
         PopError
@@ -167,6 +188,7 @@ impl PopFail {
 /// `try_push` on a rendezvous queue, out of line so that the ring's
 /// inlined fast path stays as small as it was (measured: without this the
 /// single-thread push/pop rate dropped 10-25%).
+#[cfg(feature = "std")]
 #[cold]
 #[inline(never)]
 fn zero_try_push<T>(zero: &Zero<T>, value: T) -> Result<(), TryPushError<T>> {
@@ -177,6 +199,7 @@ fn zero_try_push<T>(zero: &Zero<T>, value: T) -> Result<(), TryPushError<T>> {
 }
 
 /// `try_pop` on a rendezvous queue (see [`zero_try_push`]).
+#[cfg(feature = "std")]
 #[cold]
 #[inline(never)]
 fn zero_try_pop<T>(zero: &Zero<T>) -> Result<T, TryPopError> {
@@ -188,6 +211,7 @@ fn zero_try_pop<T>(zero: &Zero<T>) -> Result<T, TryPopError> {
 
 /// `now + timeout`, or no deadline when that overflows `Instant` (a timeout
 /// that long is "forever").
+#[cfg(feature = "std")]
 fn deadline_after(timeout: Duration) -> Option<Instant> {
     Instant::now().checked_add(timeout)
 }
@@ -196,6 +220,9 @@ impl<T> Queue<T> {
     /// Creates a queue that holds up to `capacity` values.
     ///
     /// # Capacity 0: a rendezvous
+    ///
+    /// (With the `std` feature; without it capacity 0 is an error, see
+    /// [`Queue::try_new`].)
     ///
     /// `Queue::new(0)` holds nothing (Go's unbuffered `make(chan T)`, std's
     /// `sync_channel(0)`): a `push` completes only when a popper has taken
@@ -263,7 +290,8 @@ impl<T> Queue<T> {
     /// [`CapacityError`] if `capacity` is above
     /// [`MAX_CAPACITY`](crate::MAX_CAPACITY) or its slots cannot be
     /// allocated. Never aborts on allocation failure. Capacity 0 is a
-    /// rendezvous queue ([`Queue::new`]).
+    /// rendezvous queue ([`Queue::new`]); without the `std` feature, where
+    /// nothing can wait for a hand-off, it is a `CapacityError` saying so.
     ///
     /// # Examples
     ///
@@ -325,7 +353,11 @@ impl<T> Queue<T> {
         sides: Sides,
     ) -> Result<Queue<T>, CapacityError> {
         let flavor = match capacity {
+            #[cfg(feature = "std")]
             0 => Flavor::Zero(Zero::new()),
+            // Without `std` nothing can wait, so no hand-off could happen.
+            #[cfg(not(feature = "std"))]
+            0 => return Err(CapacityError::rendezvous()),
             // SAFETY: the caller's promise is `Ring::try_new`'s.
             _ => Flavor::Ring(unsafe { Ring::try_new(capacity, laps_before_wrap, sides) }?),
         };
@@ -333,6 +365,7 @@ impl<T> Queue<T> {
             flavor,
             pushers: CachePadded::new(Waker::new()),
             poppers: CachePadded::new(Waker::new()),
+            #[cfg(feature = "std")]
             on_close: OnClose::new(),
             policy,
         })
@@ -366,6 +399,7 @@ impl<T> Queue<T> {
     pub fn capacity(&self) -> usize {
         match &self.flavor {
             Flavor::Ring(ring) => ring.capacity(),
+            #[cfg(feature = "std")]
             Flavor::Zero(_) => 0,
         }
     }
@@ -375,20 +409,24 @@ impl<T> Queue<T> {
     pub(crate) fn ring(&self) -> Option<&Ring<T>> {
         match &self.flavor {
             Flavor::Ring(ring) => Some(ring),
+            #[cfg(feature = "std")]
             Flavor::Zero(_) => None,
         }
     }
 
     /// The rendezvous state, if this is a capacity-0 queue.
+    #[cfg(feature = "std")]
     #[inline]
     pub(crate) fn zero(&self) -> Option<&Zero<T>> {
         match &self.flavor {
             Flavor::Ring(_) => None,
+            #[cfg(feature = "std")]
             Flavor::Zero(zero) => Some(zero),
         }
     }
 
     /// The waiter list of threads waiting to push (`pushers`) or to pop.
+    #[cfg(feature = "std")]
     pub(crate) fn wakers(&self) -> (&Waker, &Waker) {
         (&self.pushers, &self.poppers)
     }
@@ -451,6 +489,7 @@ impl<T> Queue<T> {
     pub fn is_closed(&self) -> bool {
         match &self.flavor {
             Flavor::Ring(ring) => ring.is_closed(),
+            #[cfg(feature = "std")]
             Flavor::Zero(zero) => zero.is_closed(),
         }
     }
@@ -476,6 +515,7 @@ impl<T> Queue<T> {
     pub fn close(&self) -> bool {
         let closed_now = match &self.flavor {
             Flavor::Ring(ring) => ring.close(),
+            #[cfg(feature = "std")]
             Flavor::Zero(zero) => zero.close(),
         };
         if !closed_now {
@@ -483,6 +523,7 @@ impl<T> Queue<T> {
         }
         self.pushers.notify_all();
         self.poppers.notify_all();
+        #[cfg(feature = "std")]
         self.on_close.fire();
         true
     }
@@ -521,6 +562,7 @@ impl<T> Queue<T> {
     /// drop(out_rx); // the last consumer closes the output, which fires `stop`
     /// worker.join().unwrap();
     /// ```
+    #[cfg(feature = "std")]
     pub fn cancel_on_close(&self, token: &CancelToken) {
         self.on_close.register(token);
     }
@@ -542,6 +584,7 @@ impl<T> Queue<T> {
     /// assert!(tx.is_closed());
     /// reader.join().unwrap();
     /// ```
+    #[cfg(feature = "std")]
     pub fn wait_closed(&self) {
         self.on_close.signal().wait();
     }
@@ -560,6 +603,7 @@ impl<T> Queue<T> {
     /// q.close();
     /// assert!(q.wait_closed_timeout(Duration::from_millis(1)));
     /// ```
+    #[cfg(feature = "std")]
     pub fn wait_closed_timeout(&self, timeout: Duration) -> bool {
         self.on_close.signal().wait_timeout(timeout)
     }
@@ -580,6 +624,7 @@ impl<T> Queue<T> {
     /// });
     /// assert!(q.is_closed());
     /// ```
+    #[cfg(feature = "std")]
     pub fn closed(&self) -> Closed<'_> {
         Closed::new(&self.on_close)
     }
@@ -618,6 +663,7 @@ impl<T> Queue<T> {
                 self.poppers.notify_claimed(1, ring.owned_push());
                 Ok(())
             }
+            #[cfg(feature = "std")]
             Flavor::Zero(zero) => zero_try_push(zero, value),
         }
     }
@@ -643,6 +689,7 @@ impl<T> Queue<T> {
     /// });
     /// assert_eq!(q.pop(), Ok(2));
     /// ```
+    #[cfg(feature = "std")]
     #[inline]
     pub fn push(&self, value: T) -> Result<(), PushError<T>> {
         self.push_with(value, Until::FOREVER)
@@ -674,6 +721,7 @@ impl<T> Queue<T> {
     ///     Err(PushTimeoutError::Timeout(2))
     /// );
     /// ```
+    #[cfg(feature = "std")]
     pub fn push_timeout(&self, value: T, timeout: Duration) -> Result<(), PushTimeoutError<T>> {
         self.push_until(value, deadline_after(timeout))
     }
@@ -696,10 +744,12 @@ impl<T> Queue<T> {
     /// assert_eq!(q.push_deadline('a', deadline), Ok(()));
     /// assert_eq!(q.push_deadline('b', deadline), Err(PushTimeoutError::Timeout('b')));
     /// ```
+    #[cfg(feature = "std")]
     pub fn push_deadline(&self, value: T, deadline: Instant) -> Result<(), PushTimeoutError<T>> {
         self.push_until(value, Some(deadline))
     }
 
+    #[cfg(feature = "std")]
     fn push_until(&self, value: T, deadline: Option<Instant>) -> Result<(), PushTimeoutError<T>> {
         let until = Until {
             deadline,
@@ -738,6 +788,7 @@ impl<T> Queue<T> {
     /// });
     /// assert_eq!(q.len(), 1);
     /// ```
+    #[cfg(feature = "std")]
     pub fn push_cancellable(
         &self,
         value: T,
@@ -754,6 +805,7 @@ impl<T> Queue<T> {
     /// The one blocking push every public one maps its error from: a
     /// cancelled token refuses at once; otherwise the inlined fast path
     /// (`try_push`), and the cold slow path only when the ring is full.
+    #[cfg(feature = "std")]
     #[inline]
     fn push_with(&self, value: T, until: Until<'_>) -> Result<(), PushFail<T>> {
         if until.token.is_some_and(CancelToken::is_cancelled) {
@@ -769,6 +821,7 @@ impl<T> Queue<T> {
 
     /// A blocking push within `until`, for `select!`: `Err` with the value
     /// when closed or stopped.
+    #[cfg(feature = "std")]
     pub(crate) fn push_within(&self, value: T, until: Until<'_>) -> Result<(), T> {
         self.push_with(value, until).map_err(|e| match e {
             PushFail::Closed(v) | PushFail::Stopped(v) => v,
@@ -776,12 +829,14 @@ impl<T> Queue<T> {
     }
 
     /// The blocking part of every push: `value` did not fit on the first try.
+    #[cfg(feature = "std")]
     #[cold]
     fn push_slow(&self, value: T, until: Until<'_>) -> Result<(), PushFail<T>> {
         let waited = match &self.flavor {
             Flavor::Ring(_) => block(&self.pushers, self.policy, value, until, |v, check| {
                 push_step(self.try_push_as(v, check))
             }),
+            #[cfg(feature = "std")]
             Flavor::Zero(zero) => zero.push(value, until, &self.poppers),
         };
         match waited {
@@ -818,6 +873,7 @@ impl<T> Queue<T> {
     pub fn force_push(&self, value: T) -> Result<Option<T>, PushError<T>> {
         let ring = match &self.flavor {
             Flavor::Ring(ring) => ring,
+            #[cfg(feature = "std")]
             Flavor::Zero(zero) => return zero.force_push(value).map_err(PushError),
         };
         let displaced = ring.force_push(value).map_err(PushError)?;
@@ -864,6 +920,7 @@ impl<T> Queue<T> {
                 self.pushers.notify_claimed(1, ring.owned_pop());
                 Ok(value)
             }
+            #[cfg(feature = "std")]
             Flavor::Zero(zero) => zero_try_pop(zero),
         }
     }
@@ -888,6 +945,7 @@ impl<T> Queue<T> {
     ///     assert_eq!(consumer.join().unwrap(), Ok("hello"));
     /// });
     /// ```
+    #[cfg(feature = "std")]
     #[inline]
     pub fn pop(&self) -> Result<T, PopError> {
         self.pop_with(Until::FOREVER)
@@ -916,6 +974,7 @@ impl<T> Queue<T> {
     /// q.push(1).unwrap();
     /// assert_eq!(q.pop_timeout(Duration::from_secs(1)), Ok(1));
     /// ```
+    #[cfg(feature = "std")]
     pub fn pop_timeout(&self, timeout: Duration) -> Result<T, PopTimeoutError> {
         self.pop_until(deadline_after(timeout))
     }
@@ -936,10 +995,12 @@ impl<T> Queue<T> {
     /// let q = Queue::<u8>::new(1);
     /// assert_eq!(q.pop_deadline(Instant::now()), Err(PopTimeoutError::Timeout));
     /// ```
+    #[cfg(feature = "std")]
     pub fn pop_deadline(&self, deadline: Instant) -> Result<T, PopTimeoutError> {
         self.pop_until(Some(deadline))
     }
 
+    #[cfg(feature = "std")]
     fn pop_until(&self, deadline: Option<Instant>) -> Result<T, PopTimeoutError> {
         let until = Until {
             deadline,
@@ -969,6 +1030,7 @@ impl<T> Queue<T> {
     /// q.push(5).unwrap();
     /// assert_eq!(q.pop_cancellable(&CancelToken::new()), Ok(5));
     /// ```
+    #[cfg(feature = "std")]
     pub fn pop_cancellable(&self, token: &CancelToken) -> Result<T, PopCancelError> {
         let until = Until {
             deadline: None,
@@ -979,6 +1041,7 @@ impl<T> Queue<T> {
 
     /// The one blocking pop every public one maps its error from (see
     /// [`Queue::push_with`]).
+    #[cfg(feature = "std")]
     #[inline]
     fn pop_with(&self, until: Until<'_>) -> Result<T, PopFail> {
         if until.token.is_some_and(CancelToken::is_cancelled) {
@@ -993,6 +1056,7 @@ impl<T> Queue<T> {
     }
 
     /// The blocking part of every pop: the queue was empty on the first try.
+    #[cfg(feature = "std")]
     #[cold]
     fn pop_slow(&self, until: Until<'_>) -> Result<T, PopFail> {
         let waited = match &self.flavor {
@@ -1000,6 +1064,7 @@ impl<T> Queue<T> {
                 pop_step(self.try_pop_as(check))
             })
             .map_err(|(stop, ())| stop),
+            #[cfg(feature = "std")]
             Flavor::Zero(zero) => zero.pop(until, &self.pushers),
         };
         match waited {
@@ -1021,6 +1086,7 @@ impl<T> Queue<T> {
     /// q.close();
     /// assert_eq!(q.iter().collect::<Vec<_>>(), [1, 2]);
     /// ```
+    #[cfg(feature = "std")]
     pub fn iter(&self) -> Iter<'_, T> {
         Iter::new(self)
     }
@@ -1048,6 +1114,7 @@ impl<T> Queue<T> {
     /// # Examples
     ///
     /// See [`CancellableIter`].
+    #[cfg(feature = "std")]
     pub fn iter_cancellable<'a>(&'a self, token: &'a CancelToken) -> CancellableIter<'a, T> {
         CancellableIter::new(self, token)
     }
@@ -1074,6 +1141,7 @@ impl<T> fmt::Debug for Queue<T> {
     }
 }
 
+#[cfg(feature = "std")]
 impl<'a, T> IntoIterator for &'a Queue<T> {
     type Item = T;
     type IntoIter = Iter<'a, T>;

@@ -23,7 +23,7 @@
 
 mod packet;
 
-use std::collections::VecDeque;
+use alloc::collections::VecDeque;
 
 pub(crate) use self::packet::Packet;
 use crate::spin_lock::SpinLock;
@@ -121,8 +121,8 @@ impl<T> Zero<T> {
             // SeqCst: see `is_closed`.
             self.closed.store(true, Ordering::SeqCst);
             Some((
-                std::mem::take(&mut l.pushers),
-                std::mem::take(&mut l.poppers),
+                core::mem::take(&mut l.pushers),
+                core::mem::take(&mut l.poppers),
             ))
         });
         let Some((pushers, poppers)) = registered else {
@@ -318,8 +318,8 @@ pub(crate) fn take_back<T>(packet: &Packet<T>) -> T {
         .expect("a packet no popper committed keeps its value")
 }
 
-impl<T> std::fmt::Debug for Zero<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<T> core::fmt::Debug for Zero<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Zero")
             .field("closed", &self.is_closed())
             .finish()

@@ -84,7 +84,9 @@
 //!   can race a claim. SeqCst is for `is_closed()` callers that use it in a
 //!   handshake of their own.
 
-use std::fmt;
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use core::fmt;
 
 use crossbeam_utils::CachePadded;
 
@@ -660,7 +662,7 @@ enum Claim {
 
 impl<T> Drop for Ring<T> {
     fn drop(&mut self) {
-        if !std::mem::needs_drop::<T>() {
+        if !core::mem::needs_drop::<T>() {
             return;
         }
         // Relaxed: `&mut self` means no other thread can touch the ring, and

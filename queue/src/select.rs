@@ -6,11 +6,11 @@ mod arm;
 mod engine;
 mod macros;
 
-use std::fmt;
+use core::fmt;
 use std::time::{Duration, Instant};
 
 use crate::cancel::CancelToken;
-use std::marker::PhantomData;
+use core::marker::PhantomData;
 
 use crate::flavor::{Multi, Side, Single};
 use crate::handles::{Consumer, Producer};

@@ -5,7 +5,7 @@
 //! only knows how to move a value in and out, and leaves the "who may do that
 //! when" to the caller through `unsafe fn` contracts.
 
-use std::mem::MaybeUninit;
+use core::mem::MaybeUninit;
 
 use crate::sync::{AtomicUsize, UnsafeCell};
 

@@ -15,6 +15,11 @@
 //! loom remains the ordering check. Its differences from std are loom's
 //! (no clock, yields for back-off) except the spin budget ([`SPIN_ROUNDS`]).
 //!
+//! Without the `std` feature (a `no_std` build) the normal build's
+//! atomics are `core`'s and `Arc` is `alloc`'s; threads, parking, clocks
+//! and the spin budget are absent, because nothing that waits is compiled
+//! (`wait_none.rs`). Loom and shuttle need `std`.
+//!
 //! The two builds differ only where loom has no equivalent, and each difference
 //! is named here:
 //!
@@ -88,12 +93,16 @@ pub(crate) use self::cell::UnsafeCell;
 /// scheduling points per wait; two under miri, where every spin round is
 /// interpreted (64 made the CI miri step take 36 minutes) and the parking
 /// path is what the interpreter should exercise.
+#[cfg(feature = "std")]
 #[cfg(not(any(loom, shuttle, miri)))]
 pub(crate) const SPIN_ROUNDS: u32 = 64;
+#[cfg(feature = "std")]
 #[cfg(loom)]
 pub(crate) const SPIN_ROUNDS: u32 = 0;
+#[cfg(feature = "std")]
 #[cfg(all(shuttle, not(loom)))]
 pub(crate) const SPIN_ROUNDS: u32 = 1;
+#[cfg(feature = "std")]
 #[cfg(all(miri, not(any(loom, shuttle))))]
 pub(crate) const SPIN_ROUNDS: u32 = 2;
 
@@ -101,8 +110,10 @@ pub(crate) const SPIN_ROUNDS: u32 = 2;
 /// busy-wait would only be loom yields and every policy parks instead (the
 /// module docs list this with the other loom differences). `false` under
 /// shuttle too: a busy-wait there is an unbounded run of scheduling points.
+#[cfg(feature = "std")]
 #[cfg(not(any(loom, shuttle)))]
 pub(crate) const BUSY_WAIT: bool = true;
+#[cfg(feature = "std")]
 #[cfg(any(loom, shuttle))]
 pub(crate) const BUSY_WAIT: bool = false;
 
@@ -113,6 +124,7 @@ pub(crate) const BUSY_WAIT: bool = false;
 /// handshake (only uniqueness matters, which a relaxed `fetch_add` on one
 /// location gives in every build), so loom and shuttle need not explore
 /// it. 2^64 ids do not run out.
+#[cfg(feature = "std")]
 pub(crate) fn next_task_id() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     // Relaxed: uniqueness only, see above.
@@ -120,6 +132,7 @@ pub(crate) fn next_task_id() -> u64 {
 }
 
 /// Spin hints per spin round (see [`SPIN_ROUNDS`]).
+#[cfg(feature = "std")]
 pub(crate) const SPIN_PAUSES: u32 = 4;
 
 #[cfg(not(loom))]
@@ -127,11 +140,11 @@ mod cell {
     /// `UnsafeCell` with loom's closure-based access API, so the same call
     /// sites compile in both builds.
     #[derive(Debug)]
-    pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+    pub(crate) struct UnsafeCell<T>(core::cell::UnsafeCell<T>);
 
     impl<T> UnsafeCell<T> {
         pub(crate) const fn new(data: T) -> UnsafeCell<T> {
-            UnsafeCell(std::cell::UnsafeCell::new(data))
+            UnsafeCell(core::cell::UnsafeCell::new(data))
         }
 
         /// Calls `f` with a shared raw pointer to the contents.
@@ -150,16 +163,20 @@ mod cell {
 
 #[cfg(not(any(loom, shuttle)))]
 mod std_impl {
-    pub(crate) use std::hint::spin_loop as spin_hint;
-    pub(crate) use std::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
-    pub(crate) use std::sync::Arc;
+    pub(crate) use alloc::sync::Arc;
+    #[cfg(feature = "std")]
+    pub(crate) use core::hint::spin_loop as spin_hint;
+    pub(crate) use core::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
+    #[cfg(feature = "std")]
     pub(crate) use std::thread::{current, park, Thread};
+    #[cfg(feature = "std")]
     use std::time::Instant;
 
     /// A `SeqCst` load that takes part in the waiter/notifier handshake.
     ///
     /// See the module docs: a plain `SeqCst` load here, a `fetch_add(0)` under
     /// loom.
+    #[cfg(feature = "std")]
     #[inline(always)]
     pub(crate) fn load_seqcst(a: &AtomicUsize) -> usize {
         a.load(Ordering::SeqCst)
@@ -167,12 +184,14 @@ mod std_impl {
 
     /// The waiter-count load after a claim (module docs): a plain
     /// `SeqCst` load, after a shared or an owned side's claim alike.
+    #[cfg(feature = "std")]
     #[inline(always)]
     pub(crate) fn load_notifier(a: &AtomicUsize, _owned: bool) -> usize {
         a.load(Ordering::SeqCst)
     }
 
     /// Whether `deadline` has passed. Under loom this is always `true`.
+    #[cfg(feature = "std")]
     #[inline]
     pub(crate) fn deadline_passed(deadline: Instant) -> bool {
         Instant::now() >= deadline
@@ -180,6 +199,7 @@ mod std_impl {
 
     /// Parks the current thread until `deadline` at the latest (it may wake
     /// earlier, spuriously or by `unpark`).
+    #[cfg(feature = "std")]
     pub(crate) fn park_timeout(deadline: Instant) {
         if let Some(left) = deadline.checked_duration_since(Instant::now()) {
             std::thread::park_timeout(left);
@@ -189,6 +209,7 @@ mod std_impl {
     /// Runs `f` on a new thread at `deadline`: the timer behind a deadline
     /// token's `cancelled()` future (`cancel/cancelled.rs`). `false` if no
     /// thread could be started.
+    #[cfg(feature = "std")]
     pub(crate) fn spawn_timer(deadline: Instant, f: impl FnOnce() + Send + 'static) -> bool {
         std::thread::Builder::new()
             .name("ringq-deadline".into())
@@ -236,6 +257,7 @@ mod loom_impl {
     pub(crate) use loom::cell::UnsafeCell;
 
     /// Under loom: `fetch_add(0, SeqCst)`, see the module docs.
+    #[cfg(feature = "std")]
     #[inline(always)]
     pub(crate) fn load_seqcst(a: &AtomicUsize) -> usize {
         a.fetch_add(0, Ordering::SeqCst)
@@ -243,6 +265,7 @@ mod loom_impl {
 
     /// Under loom: the RMW after a shared side's claim, a plain load after
     /// an owned side's fenced claim (module docs).
+    #[cfg(feature = "std")]
     #[inline(always)]
     pub(crate) fn load_notifier(a: &AtomicUsize, owned: bool) -> usize {
         if owned {
@@ -266,12 +289,14 @@ mod shuttle_impl {
     pub(crate) use std::sync::Arc;
 
     /// Every shuttle atomic is sequentially consistent: a plain load.
+    #[cfg(feature = "std")]
     #[inline(always)]
     pub(crate) fn load_seqcst(a: &AtomicUsize) -> usize {
         a.load(Ordering::SeqCst)
     }
 
     /// As [`load_seqcst`], after either kind of claim.
+    #[cfg(feature = "std")]
     #[inline(always)]
     pub(crate) fn load_notifier(a: &AtomicUsize, _owned: bool) -> usize {
         a.load(Ordering::SeqCst)

@@ -1,5 +1,7 @@
 //! Tests that need the crate's internals: counter wrap-around.
 
+use alloc::vec::Vec;
+#[cfg(feature = "std")]
 use std::thread;
 
 use crate::{Queue, TryPopError, TryPushError};
@@ -59,6 +61,7 @@ fn force_push_and_close_across_wrap() {
 }
 
 #[test]
+#[cfg(feature = "std")] // blocking push and pop
 fn counters_wrap_around_two_threads() {
     let per_lap = 2;
     let n = per_lap * LAPS * 4;

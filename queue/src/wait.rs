@@ -50,9 +50,9 @@
 pub(crate) mod context;
 pub(crate) mod waiter;
 
-use std::collections::VecDeque;
-use std::ops::ControlFlow;
-use std::task;
+use alloc::collections::VecDeque;
+use core::ops::ControlFlow;
+use core::task;
 use std::time::Instant;
 
 use crate::cancel::{earlier, CancelToken};
@@ -184,8 +184,8 @@ impl Waker {
     }
 }
 
-impl std::fmt::Debug for Waker {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Waker {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Waker")
             .field("parked", &self.count.load(Ordering::Relaxed))
             .finish()

@@ -1,4 +1,5 @@
 //! Every public method and error path, single-threaded where possible.
+#![cfg(feature = "std")]
 
 use std::error::Error;
 use std::rc::Rc;

@@ -2,6 +2,7 @@
 //! threads, with futures dropped at random points. (Not built under loom or
 //! shuttle, whose `--cfg` tokio reads as its own; skipped under miri, where
 //! the runtime is too slow: `asynchronous.rs` covers miri with pollster.)
+#![cfg(feature = "std")]
 #![cfg(not(any(loom, shuttle)))]
 
 mod common;

@@ -1,5 +1,6 @@
 //! Async push and pop (`push_async`, `pop_async`, `Stream`, `cancelled`):
 //! mixed with blocking callers on one queue, exact when futures are dropped.
+#![cfg(feature = "std")]
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! Batch push (`push_from`, `try_push_from`) and pop (`pop_into`,
 //! `try_pop_into`): every value is pushed and popped once, in order, across
 //! the ring's wrap, under close, cancel and timeout, and from many threads.
+#![cfg(feature = "std")]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Blocking calls: every way a parked thread must be woken.
+#![cfg(feature = "std")]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Producer-side close signals (`wait_closed`, `wait_closed_timeout`,
 //! `closed`), weak handles, the side counts and `same_queue`.
+#![cfg(feature = "std")]
 
 mod common;
 

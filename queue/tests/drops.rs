@@ -1,4 +1,5 @@
 //! Drop accounting: every value is dropped exactly once, wherever it ends up.
+#![cfg(feature = "std")]
 
 mod common;
 

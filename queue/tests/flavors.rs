@@ -5,6 +5,7 @@
 //! The tests are written once and stamped out per flavor by `flavor_tests!`
 //! (the handles' methods take `&mut self` on an owned side and `&self` on a
 //! shared one, so one generic function cannot call both).
+#![cfg(feature = "std")]
 #![allow(unused_mut)] // `mut` handles are needed on owned sides only
 
 mod common;

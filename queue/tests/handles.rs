@@ -1,4 +1,5 @@
 //! Producer/Consumer handles: clone counting and close-on-last-drop.
+#![cfg(feature = "std")]
 
 mod common;
 

@@ -8,6 +8,7 @@
 //! miri reports the lost wake-up as a deadlock (see loom-tests/README.md's
 //! mutation table): loom cannot see that bug, because under loom the
 //! notifier's load is an RMW (`queue/src/sync.rs`).
+#![cfg(feature = "std")]
 use ringq::{Queue, WaitPolicy};
 use std::thread;
 

@@ -1,6 +1,7 @@
 //! Capacity 0: a rendezvous queue (Go's `make(chan T)`). A push completes
 //! only when a popper takes its value; every outcome is exact under close,
 //! cancel and timeout.
+#![cfg(feature = "std")]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Two-phase push: `reserve` and its forms, the `Permit`, and how held and
 //! given-up slots behave on every flavor.
+#![cfg(feature = "std")]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! `Select` (readiness over several queues) and `select!` (complete exactly
 //! one arm), over rings and rendezvous queues.
+#![cfg(feature = "std")]
 
 mod common;
 

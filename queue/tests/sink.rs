@@ -2,6 +2,7 @@
 //! and `StreamExt::forward` on tokio, the reservation `poll_ready` holds,
 //! and `poll_close` closing only as the last producer. (Not built under
 //! loom or shuttle, whose `--cfg` tokio reads as its own.)
+#![cfg(feature = "std")]
 #![cfg(all(feature = "sink", feature = "stream", not(any(loom, shuttle))))]
 #![cfg(not(miri))]
 

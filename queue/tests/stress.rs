@@ -5,6 +5,7 @@
 //! whose push succeeded must have been popped exactly once (a per-value
 //! counter catches loss and duplication), and every value whose push failed
 //! must have come back to its producer.
+#![cfg(feature = "std")]
 
 mod common;
 

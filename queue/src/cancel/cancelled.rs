@@ -1,9 +1,9 @@
 //! [`Cancelled`]: awaiting a token, Go's `<-ctx.Done()` in async code.
 
-use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
+use core::fmt;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
 
 use super::{CancelToken, Inner, Watch};
 use crate::sync::{spawn_timer, Arc, Ordering};

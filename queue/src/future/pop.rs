@@ -1,9 +1,9 @@
 //! [`PopFuture`]: an awaitable pop.
 
-use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
+use core::fmt;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
 
 use super::Registration;
 use crate::error::PopError;
@@ -53,11 +53,11 @@ impl<T> Future for PopFuture<'_, T> {
         match this.reg.poll(poppers, cx.waker(), (), |(), check| {
             pop_step(queue.try_pop_as(check))
         }) {
-            std::ops::ControlFlow::Break(popped) => {
+            core::ops::ControlFlow::Break(popped) => {
                 this.done = true;
                 Poll::Ready(popped.ok_or(PopError))
             }
-            std::ops::ControlFlow::Continue(()) => Poll::Pending,
+            core::ops::ControlFlow::Continue(()) => Poll::Pending,
         }
     }
 }

@@ -1,10 +1,10 @@
 //! [`PushFuture`]: an awaitable push.
 
-use std::fmt;
-use std::future::Future;
-use std::ops::ControlFlow;
-use std::pin::Pin;
-use std::task::{Context, Poll};
+use core::fmt;
+use core::future::Future;
+use core::ops::ControlFlow;
+use core::pin::Pin;
+use core::task::{Context, Poll};
 
 use super::Registration;
 use crate::error::PushError;

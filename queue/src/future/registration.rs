@@ -1,7 +1,7 @@
 //! An async operation's place in one waiter list, across its polls.
 
-use std::ops::ControlFlow;
-use std::task;
+use core::ops::ControlFlow;
+use core::task;
 
 use crate::wait::{Check, TaskId, Waker, Who};
 

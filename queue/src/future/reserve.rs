@@ -1,9 +1,9 @@
 //! [`ReserveFuture`]: an awaitable reservation.
 
-use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
+use core::fmt;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
 
 use super::Registration;
 use crate::error::PushError;

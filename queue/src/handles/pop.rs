@@ -2,14 +2,22 @@
 //! side ([`Multi`]) and on `&mut self` for an owned one ([`Single`]); see
 //! `push.rs`. Each is the queue's method of the same name.
 
+use alloc::vec::Vec;
+#[cfg(feature = "std")]
 use std::time::{Duration, Instant};
 
 use super::Consumer;
+#[cfg(feature = "std")]
 use crate::cancel::CancelToken;
-use crate::error::{PopCancelError, PopError, PopTimeoutError, TryPopError};
+use crate::error::TryPopError;
+#[cfg(feature = "std")]
+use crate::error::{PopCancelError, PopError, PopTimeoutError};
 use crate::flavor::{Multi, Side, Single};
+#[cfg(feature = "std")]
 use crate::future::PopFuture;
-use crate::iter::{CancellableIter, Iter, TryIter};
+use crate::iter::TryIter;
+#[cfg(feature = "std")]
+use crate::iter::{CancellableIter, Iter};
 #[allow(unused_imports)] // for the docs' links
 use crate::queue::Queue;
 
@@ -26,6 +34,7 @@ macro_rules! pop_ops {
         /// # Examples
         ///
         /// ```
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "(1);")]
         /// tx.push(3).unwrap();
         /// drop(tx);
@@ -64,6 +73,7 @@ macro_rules! pop_ops {
         ///
         /// ```
         /// use std::time::Duration;
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "_tx, ", $ms, "rx) = ", $new, "::<u8>(1);")]
         /// assert_eq!(rx.pop_timeout(Duration::from_millis(1)), Err(ringq::PopTimeoutError::Timeout));
         /// ```
@@ -81,6 +91,7 @@ macro_rules! pop_ops {
         ///
         /// ```
         /// use std::time::Instant;
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "(1);")]
         /// tx.push(1).unwrap();
         /// assert_eq!(rx.pop_deadline(Instant::now()), Ok(1));
@@ -98,6 +109,7 @@ macro_rules! pop_ops {
         /// # Examples
         ///
         /// ```
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "::<u8>(1);")]
         /// drop(tx);
         /// let token = ringq::CancelToken::new();
@@ -112,6 +124,7 @@ macro_rules! pop_ops {
         /// # Examples
         ///
         /// ```
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "(2);")]
         /// tx.push(1).unwrap();
         /// drop(tx);
@@ -139,6 +152,7 @@ macro_rules! pop_ops {
         /// # Examples
         ///
         /// ```
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "(2);")]
         /// tx.push(5).unwrap();
         /// drop(tx);
@@ -180,6 +194,7 @@ macro_rules! pop_ops {
         /// # Examples
         ///
         /// ```
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "(4);")]
         /// tx.push(1).unwrap();
         /// drop(tx); // the last producer: the queue closes, and drains
@@ -202,6 +217,7 @@ macro_rules! pop_ops {
         /// ```
         /// use std::time::Duration;
         ///
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "_tx, ", $ms, "rx) = ", $new, "::<u8>(4);")]
         /// let mut buf = Vec::new();
         /// assert!(rx.pop_into_timeout(&mut buf, 8, Duration::from_millis(1)).is_err());
@@ -226,6 +242,7 @@ macro_rules! pop_ops {
         /// ```
         /// use std::time::Instant;
         ///
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "(4);")]
         /// tx.push(7).unwrap();
         /// let mut buf = Vec::new();
@@ -249,6 +266,7 @@ macro_rules! pop_ops {
         /// # Examples
         ///
         /// ```
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "_tx, ", $ms, "rx) = ", $new, "::<u8>(4);")]
         /// let token = ringq::CancelToken::new();
         /// token.cancel();
@@ -269,6 +287,7 @@ macro_rules! pop_ops {
         /// # Examples
         ///
         /// ```
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "::<u8>(1);")]
         /// drop(tx); // the last producer closes the queue
         /// assert_eq!(pollster::block_on(rx.pop_async()), Err(ringq::PopError));

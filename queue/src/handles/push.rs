@@ -7,13 +7,18 @@
 //! The two sets are one text, stamped out twice by `push_ops!` with the
 //! receiver and the constructor its examples use.
 
-use std::collections::VecDeque;
+use alloc::collections::VecDeque;
+#[cfg(feature = "std")]
 use std::time::{Duration, Instant};
 
 use super::Producer;
+#[cfg(feature = "std")]
 use crate::cancel::CancelToken;
-use crate::error::{PushCancelError, PushError, PushTimeoutError, TryPushError};
+#[cfg(feature = "std")]
+use crate::error::{PushCancelError, PushTimeoutError};
+use crate::error::{PushError, TryPushError};
 use crate::flavor::{Multi, Side, Single};
+#[cfg(feature = "std")]
 use crate::future::{PushFuture, ReserveFuture};
 use crate::permit::Permit;
 #[allow(unused_imports)] // for the docs' links
@@ -32,6 +37,7 @@ macro_rules! push_ops {
         /// # Examples
         ///
         /// ```
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "(1);")]
         /// tx.push(1).unwrap();
         /// drop(rx); // the last consumer closes the queue
@@ -71,6 +77,7 @@ macro_rules! push_ops {
         ///
         /// ```
         /// use std::time::Duration;
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "(1);")]
         /// tx.push(1).unwrap();
         /// assert!(tx.push_timeout(2, Duration::from_millis(1)).unwrap_err().is_timeout());
@@ -89,6 +96,7 @@ macro_rules! push_ops {
         ///
         /// ```
         /// use std::time::Instant;
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "(1);")]
         /// assert!(tx.push_deadline(1, Instant::now()).is_ok()); // room: succeeds
         /// ```
@@ -106,6 +114,7 @@ macro_rules! push_ops {
         /// # Examples
         ///
         /// ```
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "(1);")]
         /// let token = ringq::CancelToken::new();
         /// assert!(tx.push_cancellable(1, &token).is_ok());
@@ -147,6 +156,7 @@ macro_rules! push_ops {
         /// ```
         /// use std::collections::VecDeque;
         ///
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "(4);")]
         /// let mut src: VecDeque<_> = (0..3).collect();
         /// tx.push_from(&mut src).unwrap();
@@ -172,6 +182,7 @@ macro_rules! push_ops {
         /// use std::collections::VecDeque;
         /// use std::time::Duration;
         ///
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "(1);")]
         /// let mut src: VecDeque<_> = (0..2).collect();
         /// assert!(tx.push_from_timeout(&mut src, Duration::from_millis(1)).is_err());
@@ -197,6 +208,7 @@ macro_rules! push_ops {
         /// use std::collections::VecDeque;
         /// use std::time::Instant;
         ///
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "(2);")]
         /// let mut src: VecDeque<_> = (0..2).collect();
         /// assert_eq!(tx.push_from_deadline(&mut src, Instant::now()), Ok(()));
@@ -221,6 +233,7 @@ macro_rules! push_ops {
         /// ```
         /// use std::collections::VecDeque;
         ///
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "(1);")]
         /// let token = ringq::CancelToken::new();
         /// token.cancel();
@@ -241,6 +254,7 @@ macro_rules! push_ops {
         /// # Examples
         ///
         /// ```
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "(1);")]
         /// pollster::block_on(tx.push_async(3)).unwrap();
         /// assert_eq!(rx.pop(), Ok(3));
@@ -287,6 +301,7 @@ macro_rules! push_ops {
         /// # Examples
         ///
         /// ```
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "(1);")]
         /// tx.reserve().unwrap().push(1);
         /// drop(rx);
@@ -310,6 +325,7 @@ macro_rules! push_ops {
         ///
         /// ```
         /// use std::time::Duration;
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "(1);")]
         /// tx.push(0).unwrap();
         /// assert!(tx.reserve_timeout(Duration::from_millis(1)).unwrap_err().is_timeout());
@@ -332,6 +348,7 @@ macro_rules! push_ops {
         ///
         /// ```
         /// use std::time::Instant;
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "::<u8>(1);")]
         /// assert!(tx.reserve_deadline(Instant::now()).is_ok());
         /// ```
@@ -352,6 +369,7 @@ macro_rules! push_ops {
         /// # Examples
         ///
         /// ```
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "_rx) = ", $new, "::<u8>(1);")]
         /// let token = ringq::CancelToken::new();
         /// assert!(tx.reserve_cancellable(&token).is_ok());
@@ -365,6 +383,7 @@ macro_rules! push_ops {
         /// # Examples
         ///
         /// ```
+        #[cfg(feature = "std")]
         #[doc = concat!("let (", $ms, "tx, ", $ms, "rx) = ", $new, "(1);")]
         /// pollster::block_on(async {
         ///     tx.reserve_async().await.unwrap().push(3);

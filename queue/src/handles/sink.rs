@@ -1,8 +1,8 @@
 //! `Producer` as a [`futures_sink::Sink`] (the default-on `sink`
 //! feature), built on the reservation of `ring/reserve.rs`.
 
-use std::pin::Pin;
-use std::task::{Context, Poll};
+use core::pin::Pin;
+use core::task::{Context, Poll};
 
 use futures_sink::Sink;
 

@@ -1,9 +1,9 @@
 //! `Consumer` as a [`futures_core::Stream`] (the default-on `stream`
 //! feature).
 
-use std::ops::ControlFlow;
-use std::pin::Pin;
-use std::task::{Context, Poll};
+use core::ops::ControlFlow;
+use core::pin::Pin;
+use core::task::{Context, Poll};
 
 use futures_core::Stream;
 

@@ -5,11 +5,12 @@
 //! Only shared (`Multi`) sides have them: upgrading a weak handle of an
 //! owned side would make a second owner of it.
 
-use std::fmt;
-use std::marker::PhantomData;
+use core::fmt;
+use core::marker::PhantomData;
 
 use super::{sealed, Consumer, Producer, SameQueue, Shared};
 use crate::flavor::{Multi, Side};
+#[cfg(feature = "std")]
 use crate::future::Registration;
 use crate::sync::{Arc, AtomicUsize, Ordering};
 
@@ -108,6 +109,7 @@ impl<T, C: Side> WeakProducer<T, C> {
         }
         let strong = Producer {
             shared: self.shared.clone(),
+            #[cfg(feature = "std")]
             sink: None,
             _sides: PhantomData,
         };
@@ -171,6 +173,7 @@ impl<T, P: Side> WeakConsumer<T, P> {
         }
         let strong = Consumer {
             shared: self.shared.clone(),
+            #[cfg(feature = "std")]
             stream: Registration::new(),
             _sides: PhantomData,
         };

@@ -5,17 +5,27 @@
 //! side ([`Queue::pop_into_with`], [`Queue::push_from_with`]) and each
 //! public method a single `map_err`.
 
-use std::collections::VecDeque;
-use std::ops::ControlFlow;
+use alloc::collections::VecDeque;
+use alloc::vec::Vec;
+#[cfg(feature = "std")]
+use core::ops::ControlFlow;
+#[cfg(feature = "std")]
 use std::time::{Duration, Instant};
 
-use super::{deadline_after, PopFail, PushFail, Queue};
+use super::Queue;
+#[cfg(feature = "std")]
+use super::{deadline_after, PopFail, PushFail};
+#[cfg(feature = "std")]
 use crate::cancel::CancelToken;
+use crate::error::TryPopError;
+#[cfg(feature = "std")]
 use crate::error::{
     PopCancelError, PopError, PopTimeoutError, PushCancelError, PushError, PushTimeoutError,
-    TryPopError, TryPushError,
+    TryPushError,
 };
-use crate::wait::{block, Check, Until};
+use crate::wait::Check;
+#[cfg(feature = "std")]
+use crate::wait::{block, Until};
 
 impl<T> Queue<T> {
     /// Moves up to `max` values that are in the queue now onto the end of
@@ -102,6 +112,7 @@ impl<T> Queue<T> {
     ///     assert_eq!(got, (0..100).collect::<Vec<_>>());
     /// });
     /// ```
+    #[cfg(feature = "std")]
     pub fn pop_into(&self, buf: &mut Vec<T>, max: usize) -> Result<usize, PopError> {
         self.pop_into_with(buf, max, Until::FOREVER)
             .map_err(PopFail::into_pop_error)
@@ -127,6 +138,7 @@ impl<T> Queue<T> {
     /// let waited = q.pop_into_timeout(&mut buf, 4, Duration::from_millis(1));
     /// assert_eq!(waited, Err(PopTimeoutError::Timeout));
     /// ```
+    #[cfg(feature = "std")]
     pub fn pop_into_timeout(
         &self,
         buf: &mut Vec<T>,
@@ -153,6 +165,7 @@ impl<T> Queue<T> {
     /// let mut buf = Vec::new();
     /// assert_eq!(q.pop_into_deadline(&mut buf, 4, Instant::now()), Ok(1));
     /// ```
+    #[cfg(feature = "std")]
     pub fn pop_into_deadline(
         &self,
         buf: &mut Vec<T>,
@@ -162,6 +175,7 @@ impl<T> Queue<T> {
         self.pop_into_deadline_opt(buf, max, Some(deadline))
     }
 
+    #[cfg(feature = "std")]
     fn pop_into_deadline_opt(
         &self,
         buf: &mut Vec<T>,
@@ -195,6 +209,7 @@ impl<T> Queue<T> {
     /// let mut buf = Vec::new();
     /// assert_eq!(q.pop_into_cancellable(&mut buf, 4, &token), Err(PopCancelError::Cancelled));
     /// ```
+    #[cfg(feature = "std")]
     pub fn pop_into_cancellable(
         &self,
         buf: &mut Vec<T>,
@@ -210,6 +225,7 @@ impl<T> Queue<T> {
     }
 
     /// The one blocking batch pop the public ones map their errors from.
+    #[cfg(feature = "std")]
     fn pop_into_with(
         &self,
         buf: &mut Vec<T>,
@@ -326,6 +342,7 @@ impl<T> Queue<T> {
     ///     }
     /// });
     /// ```
+    #[cfg(feature = "std")]
     pub fn push_from(&self, src: &mut VecDeque<T>) -> Result<(), PushError<()>> {
         self.push_from_with(src, Until::FOREVER)
             .map_err(PushFail::into_push_error)
@@ -352,6 +369,7 @@ impl<T> Queue<T> {
     /// assert_eq!(r, Err(PushTimeoutError::Timeout(())));
     /// assert_eq!(src, [2]);
     /// ```
+    #[cfg(feature = "std")]
     pub fn push_from_timeout(
         &self,
         src: &mut VecDeque<T>,
@@ -376,6 +394,7 @@ impl<T> Queue<T> {
     /// let mut src: VecDeque<_> = (0..3).collect();
     /// assert_eq!(q.push_from_deadline(&mut src, Instant::now()), Ok(()));
     /// ```
+    #[cfg(feature = "std")]
     pub fn push_from_deadline(
         &self,
         src: &mut VecDeque<T>,
@@ -384,6 +403,7 @@ impl<T> Queue<T> {
         self.push_from_deadline_opt(src, Some(deadline))
     }
 
+    #[cfg(feature = "std")]
     fn push_from_deadline_opt(
         &self,
         src: &mut VecDeque<T>,
@@ -418,6 +438,7 @@ impl<T> Queue<T> {
     /// assert_eq!(q.push_from_cancellable(&mut src, &token), Err(PushCancelError::Cancelled(())));
     /// assert_eq!(src.len(), 3);
     /// ```
+    #[cfg(feature = "std")]
     pub fn push_from_cancellable(
         &self,
         src: &mut VecDeque<T>,
@@ -433,6 +454,7 @@ impl<T> Queue<T> {
 
     /// The one blocking batch push the public ones map their errors from:
     /// push what fits, block for room, repeat until `src` is empty.
+    #[cfg(feature = "std")]
     fn push_from_with(&self, src: &mut VecDeque<T>, until: Until<'_>) -> Result<(), PushFail<()>> {
         loop {
             if src.is_empty() {

@@ -1,19 +1,31 @@
 //! Two-phase push: reserve room, then push through the [`Permit`] (the
 //! ring's half is `ring/reserve.rs`).
 
-use std::ops::ControlFlow;
-use std::task::{self, Poll};
+#[cfg(feature = "std")]
+use core::ops::ControlFlow;
+#[cfg(feature = "std")]
+use core::task::{self, Poll};
+#[cfg(feature = "std")]
 use std::time::{Duration, Instant};
 
-use super::{deadline_after, PushFail, Queue};
+use super::Queue;
+#[cfg(feature = "std")]
+use super::{deadline_after, PushFail};
+#[cfg(feature = "std")]
 use crate::cancel::CancelToken;
-use crate::error::{PushCancelError, PushError, PushTimeoutError, TryPushError};
+use crate::error::TryPushError;
+#[cfg(feature = "std")]
+use crate::error::{PushCancelError, PushError, PushTimeoutError};
+#[cfg(feature = "std")]
 use crate::future::{Registration, ReserveFuture};
 use crate::permit::Permit;
 use crate::ring::Ring;
-use crate::wait::{block, Check, Until};
+use crate::wait::Check;
+#[cfg(feature = "std")]
+use crate::wait::{block, Until};
 
 /// Maps a reservation attempt to the blocking loop's control flow.
+#[cfg(feature = "std")]
 #[inline]
 fn reserve_step(result: Result<usize, TryPushError<()>>) -> ControlFlow<Option<usize>> {
     match result {
@@ -80,6 +92,7 @@ impl<T> Queue<T> {
     /// });
     /// assert_eq!(q.pop(), Ok(1));
     /// ```
+    #[cfg(feature = "std")]
     pub fn reserve(&self) -> Result<Permit<'_, T>, PushError<()>> {
         self.reserve_with(Until::FOREVER)
             .map_err(PushFail::into_push_error)
@@ -107,6 +120,7 @@ impl<T> Queue<T> {
     /// assert!(q.reserve_timeout(Duration::from_millis(5)).unwrap_err().is_timeout());
     /// held.push(1);
     /// ```
+    #[cfg(feature = "std")]
     pub fn reserve_timeout(
         &self,
         timeout: Duration,
@@ -133,6 +147,7 @@ impl<T> Queue<T> {
     /// let q = ringq::Queue::<u8>::new(1);
     /// assert!(q.reserve_deadline(Instant::now()).is_ok()); // room: at once
     /// ```
+    #[cfg(feature = "std")]
     pub fn reserve_deadline(
         &self,
         deadline: Instant,
@@ -140,6 +155,7 @@ impl<T> Queue<T> {
         self.reserve_until(Some(deadline))
     }
 
+    #[cfg(feature = "std")]
     fn reserve_until(
         &self,
         deadline: Option<Instant>,
@@ -175,6 +191,7 @@ impl<T> Queue<T> {
     /// token.cancel();
     /// assert_eq!(q.reserve_cancellable(&token).unwrap_err(), PushCancelError::Cancelled(()));
     /// ```
+    #[cfg(feature = "std")]
     pub fn reserve_cancellable(
         &self,
         token: &CancelToken,
@@ -207,12 +224,14 @@ impl<T> Queue<T> {
     /// });
     /// assert_eq!(q.pop(), Ok(7));
     /// ```
+    #[cfg(feature = "std")]
     pub fn reserve_async(&self) -> ReserveFuture<'_, T> {
         ReserveFuture::new(self)
     }
 
     /// The one blocking reservation the public ones map their errors from
     /// (as [`Queue::push_with`]).
+    #[cfg(feature = "std")]
     fn reserve_with(&self, until: Until<'_>) -> Result<Permit<'_, T>, PushFail<()>> {
         let ring = self.reserving_ring();
         if until.token.is_some_and(CancelToken::is_cancelled) {
@@ -240,6 +259,7 @@ impl<T> Queue<T> {
     /// protocol of `future/registration.rs`): the reserved position,
     /// `Err` once closed, or `Pending` with `reg` registered. Shared by
     /// [`ReserveFuture`] and the producers' `Sink::poll_ready`.
+    #[cfg(feature = "std")]
     pub(crate) fn poll_reserve(
         &self,
         reg: &mut Registration,

@@ -24,7 +24,8 @@
 use super::{Check, Claim, Ring};
 use crate::error::{TryPopError, TryPushError};
 use crate::sync::{Backoff, Ordering};
-use std::collections::VecDeque;
+use alloc::collections::VecDeque;
+use alloc::vec::Vec;
 
 impl<T> Ring<T> {
     /// Moves up to `max` (at least 1) values that are ready now onto the

@@ -4,7 +4,7 @@
 //! pop arm pops).
 
 use crate::error::{PopError, PushError, TryPopError, TryPushError};
-use std::marker::PhantomData;
+use core::marker::PhantomData;
 
 use super::QueueRef;
 use crate::queue::Queue;
@@ -359,16 +359,16 @@ impl<T> Arm for PushArm<'_, T> {
     }
 }
 
-impl<T> std::fmt::Debug for PopArm<'_, T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<T> core::fmt::Debug for PopArm<'_, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("PopArm")
             .field("done", &self.result.is_some())
             .finish()
     }
 }
 
-impl<T> std::fmt::Debug for PushArm<'_, T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<T> core::fmt::Debug for PushArm<'_, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("PushArm")
             .field("closed", &self.closed)
             .finish()

@@ -160,7 +160,7 @@ pub(crate) fn random_start(n: usize) -> usize {
 
 #[cfg(not(any(loom, shuttle)))]
 fn thread_local_random() -> usize {
-    use std::cell::Cell;
+    use core::cell::Cell;
     thread_local! {
         static STATE: Cell<u64> = const { Cell::new(0) };
     }
@@ -169,7 +169,7 @@ fn thread_local_random() -> usize {
         if x == 0 {
             // Seeded once per thread from std's per-process random keys;
             // never 0 (xorshift's fixed point).
-            use std::hash::{BuildHasher, Hasher};
+            use core::hash::{BuildHasher, Hasher};
             x = std::collections::hash_map::RandomState::new()
                 .build_hasher()
                 .finish()

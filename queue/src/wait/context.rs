@@ -19,7 +19,7 @@
 //! select fails looks for another waiter. So a blocked call ends with
 //! exactly one outcome, and a value is handed over at most once.
 
-use std::task;
+use core::task;
 
 use super::{Stop, Until};
 use crate::cancel::{earlier, CancelToken};
@@ -176,8 +176,8 @@ pub(crate) enum Waited {
     Woken,
 }
 
-impl std::fmt::Debug for Context {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Context {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Context")
             // Relaxed: a snapshot for debugging.
             .field("state", &self.state.load(Ordering::Relaxed))

@@ -3,7 +3,7 @@
 //! lists, so a blocking thread and a task wait on one queue side together
 //! and a notifier wakes whichever is oldest.
 
-use std::task::Waker as TaskWaker;
+use core::task::Waker as TaskWaker;
 
 use crate::sync::{next_task_id, Thread};
 
