@@ -327,3 +327,47 @@ fn readme_example() {
     while rx.pop_into(&mut buf, 64).is_ok() {} // takes 64, then 36, then Closed
     assert_eq!(buf.len(), 100);
 }
+
+/// A batch of one takes the single-value path (`queue/batch.rs`): the
+/// same results as a longer batch, value handed back into `src` included.
+#[test]
+fn a_batch_of_one_keeps_the_batch_contract() {
+    let q = Queue::new(1);
+    let mut src = VecDeque::from([1]);
+    assert_eq!(q.try_push_from(&mut src), 1);
+    src.push_back(2);
+    assert_eq!(q.try_push_from(&mut src), 0, "full");
+    assert_eq!(src, [2], "the value stays with the caller");
+    assert_eq!(
+        q.push_from_timeout(&mut src, Duration::from_millis(1)),
+        Err(PushTimeoutError::Timeout(()))
+    );
+    let mut buf = vec![0];
+    assert_eq!(q.try_pop_into(&mut buf, 1), Ok(1));
+    assert_eq!(buf, [0, 1], "appended");
+    assert_eq!(q.try_pop_into(&mut buf, 1), Err(TryPopError::Empty));
+    q.push_from(&mut src).unwrap();
+    assert!(src.is_empty());
+    assert_eq!(q.pop_into(&mut buf, 1), Ok(1));
+    q.close();
+    src.push_back(3);
+    assert_eq!(q.push_from(&mut src), Err(PushError(())));
+    assert_eq!(q.try_push_from(&mut src), 0);
+    assert_eq!(src, [3], "a closed queue hands the value back");
+    assert_eq!(q.pop_into(&mut buf, 1), Err(PopError));
+    assert_eq!(q.try_pop_into(&mut buf, 1), Err(TryPopError::Closed));
+    assert_eq!(buf, [0, 1, 2]);
+
+    // A rendezvous: one value to a parked popper, through the handles.
+    let (tx, rx) = ringq::bounded::<u8>(0);
+    thread::scope(|s| {
+        s.spawn(|| {
+            let mut buf = Vec::new();
+            assert_eq!(rx.pop_into(&mut buf, 1), Ok(1));
+            assert_eq!(buf, [7]);
+        });
+        let mut src = VecDeque::from([7]);
+        tx.push_from(&mut src).unwrap();
+        assert!(src.is_empty());
+    });
+}

@@ -55,7 +55,17 @@ impl<T> Queue<T> {
     /// assert_eq!(buf, [0, 1, 2, 3, 4]);
     /// assert_eq!(q.try_pop_into(&mut buf, 10), Err(TryPopError::Empty));
     /// ```
+    #[inline]
     pub fn try_pop_into(&self, buf: &mut Vec<T>, max: usize) -> Result<usize, TryPopError> {
+        if max == 1 {
+            // A batch of one is a single pop, inlined as `try_pop` is: the
+            // batch path's run scan and calls cost more than they save
+            // for one value (README "Batches").
+            return self.try_pop().map(|v| {
+                buf.push(v);
+                1
+            });
+        }
         // `Recheck`, as `try_pop`.
         self.try_pop_into_as(buf, max, Check::Recheck)
     }
@@ -113,7 +123,15 @@ impl<T> Queue<T> {
     /// });
     /// ```
     #[cfg(feature = "std")]
+    #[inline]
     pub fn pop_into(&self, buf: &mut Vec<T>, max: usize) -> Result<usize, PopError> {
+        if max == 1 {
+            // A single pop (see `try_pop_into`).
+            return self.pop().map(|v| {
+                buf.push(v);
+                1
+            });
+        }
         self.pop_into_with(buf, max, Until::FOREVER)
             .map_err(PopFail::into_pop_error)
     }
@@ -287,7 +305,19 @@ impl<T> Queue<T> {
     /// assert_eq!(src, [3, 4]); // no room for these
     /// assert_eq!(q.try_push_from(&mut src), 0);
     /// ```
+    #[inline]
     pub fn try_push_from(&self, src: &mut VecDeque<T>) -> usize {
+        if src.len() == 1 {
+            // A single push (see `try_pop_into`).
+            let value = src.pop_front().expect("src holds one value");
+            return match self.try_push(value) {
+                Ok(()) => 1,
+                Err(e) => {
+                    src.push_front(e.into_inner());
+                    0
+                }
+            };
+        }
         // `Recheck`, as `try_push`.
         self.try_push_from_as(src, Check::Recheck)
     }
@@ -343,7 +373,16 @@ impl<T> Queue<T> {
     /// });
     /// ```
     #[cfg(feature = "std")]
+    #[inline]
     pub fn push_from(&self, src: &mut VecDeque<T>) -> Result<(), PushError<()>> {
+        if src.len() == 1 {
+            // A single push (see `try_pop_into`).
+            let value = src.pop_front().expect("src holds one value");
+            return self.push(value).map_err(|PushError(v)| {
+                src.push_front(v);
+                PushError(())
+            });
+        }
         self.push_from_with(src, Until::FOREVER)
             .map_err(PushFail::into_push_error)
     }
