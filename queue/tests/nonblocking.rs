@@ -5,20 +5,12 @@
 //! stress test that counts every value, built from `try_*` calls alone.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::thread;
 
+use common::DropLedger;
 use ringq::{Queue, TryPopError, TryPushError};
 
-/// Counts its drops in a shared counter.
-struct Tracked(Arc<AtomicUsize>);
-
-impl Drop for Tracked {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, Ordering::Relaxed);
-    }
-}
+mod common;
 
 #[test]
 fn queue_try_calls_fifo_full_empty_close_drain() {
@@ -138,33 +130,32 @@ fn every_flavor_through_its_handles() {
 
 #[test]
 fn the_last_consumer_frees_the_queued_values_and_closes() {
-    let drops = Arc::new(AtomicUsize::new(0));
+    let ledger = DropLedger::new(6);
     let (tx, rx) = ringq::bounded(4);
     let rx2 = rx.clone();
-    for _ in 0..3 {
-        tx.try_push(Tracked(drops.clone())).ok().unwrap();
+    for id in 0..3 {
+        tx.try_push(ledger.value(id)).unwrap();
     }
     drop(rx);
-    assert_eq!(drops.load(Ordering::Relaxed), 0, "a consumer is left");
+    assert_eq!(ledger.counts(), [0; 6], "a consumer is left");
     drop(rx2);
     assert_eq!(
-        drops.load(Ordering::Relaxed),
-        3,
+        ledger.counts(),
+        [1, 1, 1, 0, 0, 0],
         "dropped with the last consumer"
     );
     assert!(tx.is_closed());
-    let back = tx.try_push(Tracked(drops.clone())).unwrap_err();
+    let back = tx.try_push(ledger.value(3)).unwrap_err();
     assert!(back.is_closed());
     drop(back);
-    assert_eq!(drops.load(Ordering::Relaxed), 4);
 
     // A queue dropped with values in it drops each once.
     let q = Queue::new(3);
-    q.try_push(Tracked(drops.clone())).ok().unwrap();
-    q.try_push(Tracked(drops.clone())).ok().unwrap();
+    q.try_push(ledger.value(4)).unwrap();
+    q.try_push(ledger.value(5)).unwrap();
     drop(q.try_pop().unwrap());
     drop(q);
-    assert_eq!(drops.load(Ordering::Relaxed), 6);
+    ledger.assert_each_dropped(1);
 }
 
 #[test]
