@@ -186,15 +186,6 @@ pub use crate::queue::Queue;
 #[cfg(feature = "std")]
 pub use crate::select::{PopSide, PushSide, Select};
 
-/// Loom only, not a public API: the spin budget of blocked calls made on
-/// this thread's loom models (zero by default, so models explore parking;
-/// the models of the spinners' handshake set one round).
-#[cfg(loom)]
-#[doc(hidden)]
-pub fn __loom_spin_rounds(rounds: u32) {
-    crate::sync::set_loom_spin_rounds(rounds);
-}
-
 /// What `select!` expands to; not a public API.
 #[doc(hidden)]
 #[cfg(feature = "std")]

@@ -833,14 +833,9 @@ impl<T> Queue<T> {
     #[cold]
     fn push_slow(&self, value: T, until: Until<'_>) -> Result<(), PushFail<T>> {
         let waited = match &self.flavor {
-            Flavor::Ring(_) => block(
-                &self.pushers,
-                self.policy,
-                value,
-                until,
-                || !self.is_full(),
-                |v, check| push_step(self.try_push_as(v, check)),
-            ),
+            Flavor::Ring(_) => block(&self.pushers, self.policy, value, until, |v, check| {
+                push_step(self.try_push_as(v, check))
+            }),
             #[cfg(feature = "std")]
             Flavor::Zero(zero) => zero.push(value, until, &self.poppers),
         };
@@ -1065,14 +1060,9 @@ impl<T> Queue<T> {
     #[cold]
     fn pop_slow(&self, until: Until<'_>) -> Result<T, PopFail> {
         let waited = match &self.flavor {
-            Flavor::Ring(_) => block(
-                &self.poppers,
-                self.policy,
-                (),
-                until,
-                || !self.is_empty(),
-                |(), check| pop_step(self.try_pop_as(check)),
-            )
+            Flavor::Ring(_) => block(&self.poppers, self.policy, (), until, |(), check| {
+                pop_step(self.try_pop_as(check))
+            })
             .map_err(|(stop, ())| stop),
             #[cfg(feature = "std")]
             Flavor::Zero(zero) => zero.pop(until, &self.pushers),

@@ -106,34 +106,6 @@ pub(crate) const SPIN_ROUNDS: u32 = 1;
 #[cfg(all(miri, not(any(loom, shuttle))))]
 pub(crate) const SPIN_ROUNDS: u32 = 2;
 
-/// The spin budget of a blocked call ([`SPIN_ROUNDS`]). Under loom it is
-/// zero unless a model sets it for its thread with
-/// `ringq::__loom_spin_rounds` (loom runs a model's threads on the thread
-/// that called `loom::model`): the models of the spinners' handshake
-/// (`wait/spinners.rs`) need a spin phase; the others explore parking.
-#[cfg(all(feature = "std", not(loom)))]
-#[inline(always)]
-pub(crate) fn spin_rounds() -> u32 {
-    SPIN_ROUNDS
-}
-
-#[cfg(loom)]
-std::thread_local! {
-    static LOOM_SPIN_ROUNDS: core::cell::Cell<u32> = const { core::cell::Cell::new(SPIN_ROUNDS) };
-}
-
-/// See the normal build's `spin_rounds`.
-#[cfg(loom)]
-pub(crate) fn spin_rounds() -> u32 {
-    LOOM_SPIN_ROUNDS.with(core::cell::Cell::get)
-}
-
-/// Sets this thread's loom spin budget (see `spin_rounds`).
-#[cfg(loom)]
-pub(crate) fn set_loom_spin_rounds(rounds: u32) {
-    LOOM_SPIN_ROUNDS.with(|r| r.set(rounds));
-}
-
 /// Whether `WaitPolicy::Spin` busy-waits. `false` under loom, where a
 /// busy-wait would only be loom yields and every policy parks instead (the
 /// module docs list this with the other loom differences). `false` under

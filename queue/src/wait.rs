@@ -46,11 +46,8 @@
 //! * A notification that reaches a thread which then leaves without a fresh
 //!   attempt is passed on to the next waiter (see [`park_phase`]).
 //! * Cancellation: see `CancelToken::watch`.
-//! * A notification left to a spinning thread instead of a parked one is
-//!   delivered when that thread stops spinning (`wait/spinners.rs`).
 
 pub(crate) mod context;
-mod spinners;
 pub(crate) mod waiter;
 
 use alloc::collections::VecDeque;
@@ -64,11 +61,9 @@ pub(crate) use crate::ring::Check;
 use crate::spin_lock::SpinLock;
 use crate::sync::{
     current, deadline_passed, load_notifier, load_seqcst, park, park_timeout, spin_hint,
-    spin_rounds, AtomicUsize, Ordering, Thread, BUSY_WAIT, SPIN_PAUSES,
+    AtomicUsize, Ordering, Thread, BUSY_WAIT, SPIN_PAUSES, SPIN_ROUNDS,
 };
-use crate::wait::spinners::Spinners;
 pub(crate) use crate::wait::waiter::{Taken, TaskId, Waiter, Who};
-use crossbeam_utils::CachePadded;
 
 /// Threads parked on one side of a queue (pushers or poppers), and async
 /// tasks waiting on that side (`future.rs`).
@@ -84,10 +79,6 @@ pub(crate) struct Waker {
     /// the executor's code); a late wake of a task is a spurious poll,
     /// which every future here tolerates.
     waiters: SpinLock<VecDeque<Waiter>>,
-    /// Threads spinning on this side, and the notification left to them
-    /// (`wait/spinners.rs`). On a line of its own: spinners come and go
-    /// on every wait, and `count`'s line is read by every notifier.
-    spinners: CachePadded<Spinners>,
 }
 
 impl Waker {
@@ -95,7 +86,6 @@ impl Waker {
         Waker {
             count: AtomicUsize::new(0),
             waiters: SpinLock::new(VecDeque::new()),
-            spinners: CachePadded::new(Spinners::new()),
         }
     }
 
@@ -153,7 +143,7 @@ impl Waker {
         // SeqCst (through the shim's loom-aware load): the notifier's half of
         // the handshake in `ring.rs`.
         if load_seqcst(&self.count) != 0 {
-            self.notify_parked(1);
+            self.notify_slow(1);
         }
     }
 
@@ -168,7 +158,7 @@ impl Waker {
     #[inline]
     pub(crate) fn notify_claimed(&self, n: usize, owned: bool) {
         if n != 0 && load_notifier(&self.count, owned) != 0 {
-            self.notify_parked(n);
+            self.notify_slow(n);
         }
     }
 
@@ -176,17 +166,6 @@ impl Waker {
     /// the close handshake goes through the lock, not through `count`).
     pub(crate) fn notify_all(&self) {
         self.notify_slow(usize::MAX);
-    }
-
-    /// Some waiter is parked: wakes up to `n` of them, unless this is one
-    /// notification and a thread spinning on this side takes it over
-    /// (`wait/spinners.rs`).
-    #[cold]
-    fn notify_parked(&self, n: usize) {
-        if n == 1 && self.spinners.take_over() {
-            return;
-        }
-        self.notify_slow(n);
     }
 
     /// Takes up to `n` of the oldest waiters off the list; unparks the
@@ -252,37 +231,31 @@ impl Until<'_> {
 ///
 /// `attempt` must be non-blocking and must have already failed once: this is
 /// the slow path. It is told what its verdict must be ([`Check`]): a poll
-/// in the spin phase, the waiter's re-check after registering. `ready`
-/// says, as a cheap guess, whether an attempt could succeed now (a value
-/// to pop, room to push); it decides only whether a spinner delivers a
-/// notification it took over (`wait/spinners.rs`).
+/// in the spin phase, the waiter's re-check after registering.
 #[inline(never)]
 pub(crate) fn block<S, R>(
     waker: &Waker,
     policy: WaitPolicy,
     state: S,
     until: Until<'_>,
-    ready: impl Fn() -> bool,
     attempt: impl FnMut(S, Check) -> ControlFlow<R, S>,
 ) -> Result<R, (Stop, S)> {
     match policy {
         // Under loom `BUSY_WAIT` is false: every policy parks (`sync.rs`).
-        WaitPolicy::Spin if BUSY_WAIT => spin_phase(waker, state, until, ready, attempt),
+        WaitPolicy::Spin if BUSY_WAIT => spin_phase(state, until, attempt),
         WaitPolicy::Park | WaitPolicy::Spin => park_phase(waker, state, until, attempt),
-        WaitPolicy::Adaptive => adaptive(waker, state, until, ready, attempt),
+        WaitPolicy::Adaptive => adaptive(waker, state, until, attempt),
     }
 }
 
 /// `WaitPolicy::Spin`: spin rounds until done or stopped, without limit.
 /// Never registers, so no notifier ever pays for this waiter.
 fn spin_phase<S, R>(
-    waker: &Waker,
     state: S,
     until: Until<'_>,
-    ready: impl Fn() -> bool,
     mut attempt: impl FnMut(S, Check) -> ControlFlow<R, S>,
 ) -> Result<R, (Stop, S)> {
-    match spin_counted(waker, None, state, &until, &ready, &mut attempt)? {
+    match spin(None, state, &until, &mut attempt)? {
         ControlFlow::Break(r) => Ok(r),
         ControlFlow::Continue(_) => unreachable!("spin without a limit only breaks or stops"),
     }
@@ -293,40 +266,13 @@ fn adaptive<S, R>(
     waker: &Waker,
     state: S,
     until: Until<'_>,
-    ready: impl Fn() -> bool,
     mut attempt: impl FnMut(S, Check) -> ControlFlow<R, S>,
 ) -> Result<R, (Stop, S)> {
-    // Under loom the budget is zero unless a model sets one (`sync.rs`):
-    // straight to parking.
-    let rounds = spin_rounds();
-    if rounds == 0 {
-        return park_phase(waker, state, until, attempt);
-    }
-    match spin_counted(waker, Some(rounds), state, &until, &ready, &mut attempt)? {
+    // Under loom the budget is zero (see `sync.rs`): straight to parking.
+    match spin(Some(SPIN_ROUNDS), state, &until, &mut attempt)? {
         ControlFlow::Break(r) => Ok(r),
         ControlFlow::Continue(state) => park_phase(waker, state, until, attempt),
     }
-}
-
-/// [`spin`] as one of the side's spinners (`wait/spinners.rs`): a
-/// notification left to the spinners that this thread takes over when it
-/// stops spinning is delivered here if it leaves the call (finished or
-/// stopped) while the side is still `ready`; if it goes on to park, the
-/// park phase's register-and-re-check is the delivery.
-fn spin_counted<S, R>(
-    waker: &Waker,
-    rounds: Option<u32>,
-    state: S,
-    until: &Until<'_>,
-    ready: &impl Fn() -> bool,
-    attempt: &mut impl FnMut(S, Check) -> ControlFlow<R, S>,
-) -> Result<ControlFlow<R, S>, (Stop, S)> {
-    waker.spinners.enter();
-    let spun = spin(rounds, state, until, attempt);
-    if waker.spinners.leave() && !matches!(spun, Ok(ControlFlow::Continue(_))) && ready() {
-        waker.notify_one();
-    }
-    spun
 }
 
 /// Spin rounds ([`SPIN_PAUSES`] spin hints, then one attempt), at most

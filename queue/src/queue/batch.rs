@@ -273,7 +273,6 @@ impl<T> Queue<T> {
             self.policy,
             buf,
             until,
-            || !self.is_empty(),
             |buf, check| match self.try_pop_into_as(buf, max, check) {
                 Ok(n) => ControlFlow::Break(Some(n)),
                 Err(TryPopError::Closed) => ControlFlow::Break(None),
@@ -532,7 +531,6 @@ impl<T> Queue<T> {
                 self.policy,
                 &mut *src,
                 until,
-                || !self.is_full(),
                 |src, check| match ring.try_push_from(src, check) {
                     Ok(n) => {
                         self.poppers.notify_claimed(n, ring.owned_push());

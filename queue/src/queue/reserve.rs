@@ -243,14 +243,9 @@ impl<T> Queue<T> {
             Ok(pos) => pos,
             Err(TryPushError::Closed(())) => return Err(PushFail::Closed(())),
             Err(TryPushError::Full(())) => {
-                match block(
-                    &self.pushers,
-                    self.policy,
-                    (),
-                    until,
-                    || !self.is_full(),
-                    |(), check| reserve_step(ring.try_reserve(check)),
-                ) {
+                match block(&self.pushers, self.policy, (), until, |(), check| {
+                    reserve_step(ring.try_reserve(check))
+                }) {
                     Ok(Some(pos)) => pos,
                     Ok(None) => return Err(PushFail::Closed(())),
                     Err(_) => return Err(PushFail::Stopped(())),
