@@ -93,27 +93,21 @@ pub(crate) use self::cell::UnsafeCell;
 /// scheduling points per wait; two under miri, where every spin round is
 /// interpreted (64 made the CI miri step take 36 minutes) and the parking
 /// path is what the interpreter should exercise.
-#[cfg(feature = "std")]
-#[cfg(not(any(loom, shuttle, miri)))]
+#[cfg(all(feature = "std", not(any(loom, shuttle, miri))))]
 pub(crate) const SPIN_ROUNDS: u32 = 64;
-#[cfg(feature = "std")]
 #[cfg(loom)]
 pub(crate) const SPIN_ROUNDS: u32 = 0;
-#[cfg(feature = "std")]
 #[cfg(all(shuttle, not(loom)))]
 pub(crate) const SPIN_ROUNDS: u32 = 1;
-#[cfg(feature = "std")]
-#[cfg(all(miri, not(any(loom, shuttle))))]
+#[cfg(all(feature = "std", miri, not(any(loom, shuttle))))]
 pub(crate) const SPIN_ROUNDS: u32 = 2;
 
 /// Whether `WaitPolicy::Spin` busy-waits. `false` under loom, where a
 /// busy-wait would only be loom yields and every policy parks instead (the
 /// module docs list this with the other loom differences). `false` under
 /// shuttle too: a busy-wait there is an unbounded run of scheduling points.
-#[cfg(feature = "std")]
-#[cfg(not(any(loom, shuttle)))]
+#[cfg(all(feature = "std", not(any(loom, shuttle))))]
 pub(crate) const BUSY_WAIT: bool = true;
-#[cfg(feature = "std")]
 #[cfg(any(loom, shuttle))]
 pub(crate) const BUSY_WAIT: bool = false;
 
